@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A district bureau or organisation answerable for policy measures (区直部门)."""
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("Government bureau")
+        PARTY = "party", _("Party organ")
+        MASS = "mass", _("Mass organisation")
+        OTHER = "other", _("Other unit")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BUREAU)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Role says what they may do; scope says whose data they may see."""
+
+    class Role(models.TextChoices):
+        TOWNSHIP_STAFF = "township_staff", _("Township staff")
+        SETTLEMENT_STAFF = "settlement_staff", _("Settlement community staff")
+        BUREAU_STAFF = "bureau_staff", _("Bureau staff")
+        HEAD = "head", _("Bureau or district head")
+        ADMIN = "admin", _("System administrator")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Scope. A user with none of these sees no household data at all (fail closed).
+    district_wide = models.BooleanField(
+        _("district-wide scope"), default=False, help_text=_("Sees the data of every township and settlement.")
+    )
+    townships = models.ManyToManyField(
+        "settlements.Township", verbose_name=_("townships"), blank=True, related_name="staff"
+    )
+    settlements = models.ManyToManyField(
+        "settlements.Settlement", verbose_name=_("settlements"), blank=True, related_name="staff"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def can_see_personal_data(self) -> bool:
+        """Whether full ID numbers and phones may be shown to this user."""
+        return self.has_perm("relocation.view_personal_data")

@@ -1,0 +1,64 @@
+"""Which townships and settlements a user covers: the one place this rule is written.
+
+Every queryset's ``for_user`` asks :func:`scope_of` and filters with :meth:`Scope.q`. A user with
+no assignment gets an empty scope and sees nothing: the gate fails closed.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    township_ids: frozenset[int] = field(default_factory=frozenset)
+    settlement_ids: frozenset[int] = field(default_factory=frozenset)
+    department_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.township_ids or self.settlement_ids)
+
+    def q(self, township: str = "township", settlement: str | None = "settlement") -> Q | None:
+        """A filter over the given lookups, or None when everything is visible.
+
+        ``township`` and ``settlement`` are lookup paths from the model being filtered to its
+        township id and settlement id (``settlement`` may be None for models with no site, and
+        "pk" for the Settlement model itself).
+        An empty scope gives a filter that matches nothing.
+        """
+        if self.everything:
+            return None
+        q = Q(pk__in=[])
+        if self.township_ids:
+            q |= Q(**{f"{township}_id__in": self.township_ids})
+        if self.settlement_ids and settlement is not None:
+            lookup = "pk__in" if settlement == "pk" else f"{settlement}_id__in"
+            q |= Q(**{lookup: self.settlement_ids})
+        return q
+
+
+def scope_of(user) -> Scope:
+    """The places a user covers, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser or user.district_wide:
+        scope = Scope(everything=True, department_id=user.department_id)
+    else:
+        scope = Scope(
+            township_ids=frozenset(user.townships.values_list("pk", flat=True)),
+            settlement_ids=frozenset(user.settlements.values_list("pk", flat=True)),
+            department_id=user.department_id,
+        )
+    user._portal_scope = scope
+    return scope
+
+
+def filter_for_user(queryset, user, *, township: str = "township", settlement: str | None = "settlement"):
+    """Narrow ``queryset`` to the rows within the user's scope."""
+    q = scope_of(user).q(township=township, settlement=settlement)
+    return queryset if q is None else queryset.filter(q)

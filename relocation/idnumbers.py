@@ -1,0 +1,119 @@
+"""Resident ID numbers (居民身份证号码, GB 11643) and phone numbers: cleaning, checking, masking.
+
+The check itself is python-stdnum's ``cn.ric``; this module adds what staff actually type or
+paste: full-width digits, spaces, a lowercase x, and numbers that Excel has already mangled.
+"""
+
+import re
+import unicodedata
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def clean_text(value) -> str:
+    """Full-width characters to half-width, all whitespace removed."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    return re.sub(r"\s+", "", text)
+
+
+def normalize_id_number(value) -> str:
+    """Return a valid 18-character ID number with an upper-case X, or raise ValidationError."""
+    text = clean_text(value)
+    if not text:
+        raise ValidationError(_("The ID number is empty."), code="empty")
+    if SCIENTIFIC.match(text):
+        raise ValidationError(
+            _(
+                "The ID number %(value)s was shown by Excel in scientific notation and has lost its "
+                "last digits; format the column as text and type the number again."
+            )
+            % {"value": text},
+            code="scientific",
+        )
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    text = text.upper()
+    if re.fullmatch(r"\d{15}", text):
+        raise ValidationError(
+            _("%(value)s is an old 15-digit ID number; enter the 18-digit number.") % {"value": text},
+            code="old_15_digit",
+        )
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise ValidationError(
+            _("An ID number has 18 characters: 17 digits and a final digit or X (got “%(value)s”).") % {"value": text},
+            code="format",
+        )
+    try:
+        ric.get_birth_date(text)
+    except stdnum_errors.ValidationError:
+        raise ValidationError(
+            _("The birth date in ID number %(value)s (digits 7 to 14) is not a real date.") % {"value": text},
+            code="birth_date",
+        ) from None
+    if ric.get_birth_date(text) > timezone.localdate():
+        raise ValidationError(
+            _("The birth date in ID number %(value)s lies in the future.") % {"value": text}, code="birth_date"
+        )
+    try:
+        ric.validate(text)
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError(
+            _("The check digit (the last character) of ID number %(value)s is wrong; check for a typing error.")
+            % {"value": text},
+            code="checksum",
+        ) from None
+    except stdnum_errors.ValidationError as exc:
+        raise ValidationError(
+            _("ID number %(value)s is not valid: %(reason)s") % {"value": text, "reason": exc.message},
+            code="invalid",
+        ) from None
+    return text
+
+
+def birth_date_of(id_number: str) -> date:
+    return ric.get_birth_date(id_number)
+
+
+def sex_of(id_number: str) -> str:
+    """'M' or 'F' from the 17th digit (odd for men)."""
+    return "M" if int(id_number[16]) % 2 else "F"
+
+
+def mask_id_number(value: str) -> str:
+    """3623**********1234: enough to tell people apart, not enough to misuse."""
+    if not value:
+        return ""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678."""
+    if not value:
+        return ""
+    digits = value.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def normalize_phone(value) -> str:
+    text = clean_text(value).replace("-", "")
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if not text:
+        return ""
+    if not re.fullmatch(r"(1[3-9]\d{9})|(0\d{2,3}\d{7,8})", text):
+        raise ValidationError(
+            _("“%(value)s” is not a phone number: a mobile number has 11 digits starting with 1.") % {"value": text},
+            code="phone",
+        )
+    return text

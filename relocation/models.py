@@ -1,0 +1,280 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scope import scope_of
+
+from . import idnumbers
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Households the user may see: their townships and settlements, or, for bureau staff,
+        the households their department has measures for. Nothing for a user with no scope."""
+        scope = scope_of(user)
+        q = scope.q(township="township", settlement="settlement")
+        if q is None:
+            return self
+        if scope.department_id:
+            from assistance.selectors import household_ids_for_department
+
+            q |= Q(pk__in=household_ids_for_department(scope.department_id))
+        return self.filter(q)
+
+    def unscoped(self):
+        """Every household: only for jobs that run outside any user's request (screening)."""
+        return self.all()
+
+
+class Household(models.Model):
+    """A relocated household (搬迁户)."""
+
+    class Type(models.TextChoices):
+        LIFTED = "lifted", _("Relocated and lifted out of poverty")
+        ALONGSIDE = "alongside", _("Relocated alongside")
+
+    class Placement(models.TextChoices):
+        HOMESTEAD = "homestead", _("One house, one homestead")
+        APARTMENT = "apartment", _("Apartment")
+
+    class Status(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        MONITORED = "monitored", _("Monitoring object")
+        ELIMINATED = "eliminated", _("Risk eliminated")
+
+    code = models.CharField(_("household code"), max_length=30, unique=True)
+    head_name = models.CharField(_("head of household"), max_length=50)
+    household_type = models.CharField(_("household type"), max_length=12, choices=Type.choices)
+    township = models.ForeignKey(
+        "settlements.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="households"
+    )
+    village = models.ForeignKey(
+        "settlements.Village",
+        verbose_name=_("village or community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    settlement = models.ForeignKey(
+        "settlements.Settlement",
+        verbose_name=_("settlement site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    placement = models.CharField(_("placement form"), max_length=12, choices=Placement.choices)
+    address = models.CharField(_("address"), max_length=120, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    origin_township = models.CharField(_("origin township"), max_length=30, blank=True)
+    origin_village = models.CharField(_("origin village"), max_length=30, blank=True)
+    relocation_year = models.PositiveSmallIntegerField(
+        _("relocation year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    housing_area = models.DecimalField(
+        _("housing area (m²)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    certificate_issued = models.BooleanField(_("real-estate certificate issued"), default=False)
+    certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
+    resale_restricted_until = models.DateField(_("resale restricted until"), null=True, blank=True)
+    old_house_demolished = models.BooleanField(_("old house demolished"), default=False)
+    land_reclaimed = models.BooleanField(_("old homestead reclaimed"), default=False)
+    origin_farmland_mu = models.DecimalField(
+        _("contracted farmland at origin (mu)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    origin_forest_mu = models.DecimalField(
+        _("contracted forest land at origin (mu)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    origin_land_transferred = models.BooleanField(_("origin land transferred"), default=False)
+    minimum_living_allowance = models.BooleanField(_("minimum living allowance (低保)"), default=False)
+    extreme_poverty_support = models.BooleanField(_("extreme-poverty support (特困)"), default=False)
+    status = models.CharField(_("monitoring status"), max_length=12, choices=Status.choices, default=Status.NORMAL)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [
+            # The scoped household list: WHERE township_id IN (...) ORDER BY code.
+            models.Index(fields=["township", "code"], name="household_township_code"),
+            # Settlement staff's list and the settlement page's counts.
+            models.Index(fields=["settlement", "status"], name="household_settlement_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.head_name}（{self.code}）"
+
+    def clean(self):
+        errors = {}
+        if self.settlement_id and self.township_id and self.settlement.township_id != self.township_id:
+            errors["settlement"] = _("The settlement site belongs to another township.")
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            errors["village"] = _("The village belongs to another township.")
+        if self.certificate_date and not self.certificate_issued:
+            errors["certificate_issued"] = _("A certificate date is given, so the certificate has been issued.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MemberQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Members of the households the user may see."""
+        return self.filter(household__in=Household.objects.for_user(user).values("pk"))
+
+
+class Member(models.Model):
+    """A member of a relocated household (家庭成员)."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Relation(models.TextChoices):
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        SON = "son", _("Son")
+        DAUGHTER = "daughter", _("Daughter")
+        PARENT = "parent", _("Parent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        SIBLING = "sibling", _("Sibling")
+        CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+        OTHER = "other", _("Other relative")
+
+    class Labour(models.TextChoices):
+        NONE = "none", _("No labour capacity")
+        WEAK = "weak", _("Weak labour capacity")
+        ORDINARY = "ordinary", _("Ordinary labour")
+        SKILLED = "skilled", _("Skilled labour")
+
+    class Health(models.TextChoices):
+        HEALTHY = "healthy", _("Healthy")
+        CHRONIC = "chronic", _("Chronic illness")
+        SERIOUS = "serious", _("Serious illness")
+        DISABLED = "disabled", _("Disabled")
+
+    class Schooling(models.TextChoices):
+        NONE = "none", _("No schooling")
+        PRESCHOOL = "preschool", _("Preschool")
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR = "junior", _("Junior secondary")
+        SENIOR = "senior", _("Senior secondary")
+        VOCATIONAL = "vocational", _("Vocational school")
+        COLLEGE = "college", _("College or above")
+
+    class Employment(models.TextChoices):
+        LOCAL = "local", _("Employed within the county")
+        PROVINCE = "province", _("Employed in the province, outside the county")
+        OUTSIDE = "outside", _("Employed outside the province")
+        WELFARE_POST = "welfare_post", _("Public-welfare post")
+        SELF_EMPLOYED = "self_employed", _("Self-employed")
+        NOT_EMPLOYED = "not_employed", _("Not employed")
+
+    EMPLOYED = [
+        Employment.LOCAL,
+        Employment.PROVINCE,
+        Employment.OUTSIDE,
+        Employment.WELFARE_POST,
+        Employment.SELF_EMPLOYED,
+    ]
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    relation = models.CharField(_("relation to head"), max_length=14, choices=Relation.choices)
+    labour_capacity = models.CharField(_("labour capacity"), max_length=10, choices=Labour.choices)
+    willing_to_work = models.BooleanField(_("willing to work"), default=False)
+    health = models.CharField(_("health"), max_length=10, choices=Health.choices, default=Health.HEALTHY)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    schooling = models.CharField(_("schooling"), max_length=12, choices=Schooling.choices, blank=True)
+    in_school = models.BooleanField(_("currently in school"), default=False)
+    employment = models.CharField(
+        _("employment"), max_length=14, choices=Employment.choices, default=Employment.NOT_EMPLOYED
+    )
+    employer = models.CharField(_("employer or workplace"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household", "pk"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        permissions = [("view_personal_data", _("Can see full ID numbers and phone numbers"))]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.derive_from_id_number()
+        super().save(*args, **kwargs)
+
+    def derive_from_id_number(self):
+        """Birth date and sex follow from the ID number; they are never typed separately."""
+        if self.id_number:
+            self.birth_date = idnumbers.birth_date_of(self.id_number)
+            self.sex = idnumbers.sex_of(self.id_number)
+
+    def clean(self):
+        errors = {}
+        if self.id_number:
+            try:
+                self.id_number = idnumbers.normalize_id_number(self.id_number)
+            except ValidationError as exc:
+                errors["id_number"] = exc.messages
+        if self.health == self.Health.DISABLED and not self.disability_grade:
+            errors["disability_grade"] = _("Give the disability grade (1 to 4) of a disabled member.")
+        if self.disability_grade and self.health != self.Health.DISABLED:
+            errors["health"] = _("A member with a disability grade has the health status “disabled”.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_employed(self) -> bool:
+        return self.employment in self.EMPLOYED
+
+    @property
+    def can_work(self) -> bool:
+        """Able and willing to work: the members the at-least-one-employed goal counts."""
+        return self.labour_capacity != self.Labour.NONE and self.willing_to_work
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumbers.mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return idnumbers.mask_phone(self.phone)

@@ -74,3 +74,47 @@ class User(AbstractUser):
     def can_see_personal_data(self) -> bool:
         """Whether full ID numbers and phones may be shown to this user."""
         return self.has_perm("relocation.view_personal_data")
+
+
+class AccessLog(models.Model):
+    """Who saw or took personal data: each unmasking and each export. Written by code, never edited."""
+
+    class Action(models.TextChoices):
+        UNMASK = "unmask", _("Viewed a full ID number or phone")
+        EXPORT = "export", _("Exported data")
+        IMPORT = "import", _("Imported data")
+        VIEW = "view", _("Viewed a record")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("personal-data access record")
+        verbose_name_plural = _("personal-data access log")
+        indexes = [
+            # "Who viewed this record": the admin's filter by object.
+            models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.object_type} {self.object_id}"
+
+
+def log_access(user, action: str, obj=None, *, object_type: str = "", rows: int = 0, detail: str = "") -> AccessLog:
+    """Record one access to personal data; ``obj`` names the record when there is one."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+    return AccessLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        rows=rows,
+        detail=detail[:500],
+    )

@@ -62,3 +62,11 @@ def filter_for_user(queryset, user, *, township: str = "township", settlement: s
     """Narrow ``queryset`` to the rows within the user's scope."""
     q = scope_of(user).q(township=township, settlement=settlement)
     return queryset if q is None else queryset.filter(q)
+
+
+def get_for_user_or_404(model_or_queryset, user, **lookup):
+    """The one way views fetch a single scoped object: outside the scope is a 404, never a 403."""
+    from django.shortcuts import get_object_or_404
+
+    manager = getattr(model_or_queryset, "objects", model_or_queryset)
+    return get_object_or_404(manager.for_user(user), **lookup)

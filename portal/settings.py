@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "monitoring",
     "assistance",
     "dashboards",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
+                "accounts.context_processors.navigation",
             ],
         },
     },

@@ -1,1 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import AccessLog, log_access
+from accounts.scope import get_for_user_or_404
+from portal import search
+from portal.pagination import paginate
+from portal.panels import collect
+
+from .filters import HouseholdFilter, search_households
+from .forms import HouseholdForm, MemberForm
+from .history import changes_of
+from .models import Household, Member
+
+
+def scoped_household_list(request):
+    """The household list as the request's filters and search term narrow it (also used by exports)."""
+    base = Household.objects.for_user(request.user)
+    filterset = HouseholdFilter(request.GET, queryset=base, user=request.user)
+    households = filterset.qs
+    term = search.term_of(request)
+    households = search_households(households, term)
+    return filterset, term, households
+
+
+@login_required
+@permission_required("relocation.view_household", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def household_list(request):
+    if request.method == "POST":
+        return redirect(f"{request.path}?{search.redirect_query(request)}")
+    filterset, term, households = scoped_household_list(request)
+    households = households.select_related("township", "settlement").annotate(member_count=Count("members"))
+    page = paginate(request, households.order_by("code"))
+    return render(
+        request,
+        "relocation/household_list.html",
+        {"filter": filterset, "term": term, "page_obj": page, "households": page.object_list},
+    )
+
+
+@login_required
+@permission_required("relocation.view_household", raise_exception=True)
+@require_GET
+def household_detail(request, household_pk):
+    household = get_for_user_or_404(
+        Household.objects.select_related("township", "settlement", "village"), request.user, pk=household_pk
+    )
+    members = household.members.all()
+    return render(
+        request,
+        "relocation/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "panels": collect("household", request, household),
+            "employment_goal": employment_goal(members),
+        },
+    )
+
+
+def employment_goal(members) -> dict:
+    """Whether the household meets "at least one member employed" where someone can work."""
+    members = list(members)
+    can_work = [m for m in members if m.can_work]
+    employed = [m for m in members if m.is_employed]
+    return {
+        "can_work": len(can_work),
+        "employed": len(employed),
+        "zero_employment": bool(can_work) and not employed,
+    }
+
+
+@login_required
+@permission_required("relocation.add_household", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    form = HouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        household = form.save()
+        messages.success(request, _("Household %(code)s has been created.") % {"code": household.code})
+        return redirect("relocation:household_detail", household_pk=household.pk)
+    return render(request, "relocation/household_form.html", {"form": form})
+
+
+@login_required
+@permission_required("relocation.change_household", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def household_edit(request, household_pk):
+    household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    form = HouseholdForm(request.POST or None, instance=household, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes have been saved."))
+        return redirect("relocation:household_detail", household_pk=household.pk)
+    return render(request, "relocation/household_form.html", {"form": form, "household": household})
+
+
+@login_required
+@permission_required("relocation.add_member", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def member_create(request, household_pk):
+    household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    form = MemberForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The member has been added."))
+        return redirect("relocation:household_detail", household_pk=household.pk)
+    return render(request, "relocation/member_form.html", {"form": form, "household": household})
+
+
+@login_required
+@permission_required("relocation.change_member", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def member_edit(request, household_pk, member_pk):
+    household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    member = get_for_user_or_404(Member, request.user, pk=member_pk, household=household)
+    form = MemberForm(request.POST or None, instance=member, household=household)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes have been saved."))
+        return redirect("relocation:household_detail", household_pk=household.pk)
+    return render(request, "relocation/member_form.html", {"form": form, "household": household, "member": member})
+
+
+@login_required
+@require_GET
+def member_identity(request, household_pk, member_pk):
+    """The full ID number and phone of one member, for a user allowed to see them; each look is logged."""
+    member = get_for_user_or_404(Member, request.user, pk=member_pk, household_id=household_pk)
+    if not request.user.can_see_personal_data():
+        return HttpResponseForbidden(_("You may not see full ID numbers."))
+    log_access(request.user, AccessLog.Action.UNMASK, member, detail="id_number,phone")
+    return render(request, "relocation/_member_identity.html", {"member": member})
+
+
+@login_required
+@permission_required("relocation.view_household", raise_exception=True)
+@require_GET
+def household_history(request, household_pk):
+    household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    return render(
+        request,
+        "relocation/household_history.html",
+        {"household": household, "changes": changes_of(household, mask=not request.user.can_see_personal_data())},
+    )

@@ -1,7 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "settlements"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.settlement_list, name="settlement_list"),
+    path("<int:settlement_pk>/", views.settlement_detail, name="settlement_detail"),
+]

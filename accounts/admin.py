@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessLog, Department, User
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "department", "district_wide", "is_active"]
+    list_filter = ["role", "is_active", "district_wide", "department"]
+    search_fields = ["username", "full_name"]
+    filter_horizontal = ["townships", "settlements", "groups", "user_permissions"]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (
+            _("Role and scope"),
+            {"fields": ("full_name", "phone", "role", "district_wide", "townships", "settlements", "department")},
+        ),
+    )
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the access log is written by the portal and edited by nobody."""
+
+    list_display = ["at", "user", "action", "object_type", "object_id", "rows", "detail"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["user__username", "object_id", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,32 @@
+"""Give every form field Bootstrap's classes, so templates can render forms with one include."""
+
+from django import forms
+
+
+def bootstrapify(form: forms.BaseForm) -> forms.BaseForm:
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if form.errors.get(name):
+            css += " is-invalid"
+        classes = [c for c in widget.attrs.get("class", "").split() if c != "is-invalid"]
+        classes += [c for c in css.split() if c not in classes]
+        widget.attrs["class"] = " ".join(classes)
+    return form
+
+
+class BootstrapFormMixin:
+    """Mixin for forms: adds Bootstrap classes after validation state is known."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrapify(self)
+
+    def full_clean(self):
+        super().full_clean()
+        bootstrapify(self)

@@ -1,0 +1,31 @@
+from django import template
+
+from relocation.idnumbers import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination and sorting links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def masked_id(value):
+    return mask_id_number(value or "")
+
+
+@register.filter
+def masked_phone(value):
+    return mask_phone(value or "")
+
+
+@register.filter
+def yesno_zh(value):
+    from django.utils.translation import gettext
+
+    return gettext("Yes") if value else gettext("No")

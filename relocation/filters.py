@@ -1,0 +1,45 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from settlements.models import Settlement, Township
+
+from .idnumbers import clean_text
+from .models import Household, Member
+
+
+def search_households(queryset, term: str):
+    """Households whose code, head, phone, or a member's name, ID number or phone matches ``term``."""
+    term = clean_text(term).upper()
+    if not term:
+        return queryset
+    member_q = Q(name__icontains=term)
+    household_q = Q(code__icontains=term) | Q(head_name__icontains=term)
+    if term.isdigit() or (term[:-1].isdigit() and term.endswith("X")):
+        # Digits are an ID number (whole or its last digits) or a phone number.
+        member_q |= Q(id_number=term) if len(term) == 18 else Q(id_number__endswith=term) | Q(phone__contains=term)
+        household_q |= Q(phone__contains=term)
+    members = Member.objects.filter(member_q, household=OuterRef("pk"))
+    return queryset.filter(household_q | Exists(members))
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=Township.objects.none())
+    settlement = django_filters.ModelChoiceFilter(label=_("Settlement site"), queryset=Settlement.objects.none())
+    household_type = django_filters.ChoiceFilter(label=_("Household type"), choices=Household.Type.choices)
+    status = django_filters.ChoiceFilter(label=_("Monitoring status"), choices=Household.Status.choices)
+    placement = django_filters.ChoiceFilter(label=_("Placement form"), choices=Household.Placement.choices)
+
+    class Meta:
+        model = Household
+        fields = ["township", "settlement", "household_type", "status", "placement"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        settlements = Settlement.objects.for_user(user)
+        self.filters["settlement"].queryset = settlements
+        self.filters["township"].queryset = Township.objects.filter(
+            Q(pk__in=self.queryset.values("township")) | Q(settlements__in=settlements)
+        ).distinct()
+        for f in self.form.fields.values():
+            f.widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,106 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.widgets import BootstrapFormMixin
+from settlements.models import Settlement, Township, Village
+
+from . import idnumbers
+from .models import Household, Member
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "code", "head_name", "household_type", "township", "village", "settlement", "placement",
+            "address", "phone", "origin_township", "origin_village", "relocation_year", "housing_area",
+            "certificate_issued", "certificate_date", "resale_restricted_until", "old_house_demolished",
+            "land_reclaimed", "origin_farmland_mu", "origin_forest_mu", "origin_land_transferred",
+            "minimum_living_allowance", "extreme_poverty_support", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "certificate_date": DateInput(),
+            "resale_restricted_until": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        settlements = Settlement.objects.for_user(user).select_related("township")
+        townships = Township.objects.filter(
+            pk__in=list(user.townships.values_list("pk", flat=True))
+            + list(settlements.values_list("township_id", flat=True))
+        )
+        if user.is_superuser or user.district_wide:
+            townships = Township.objects.all()
+        self.fields["township"].queryset = townships
+        self.fields["settlement"].queryset = settlements
+        self.fields["village"].queryset = Village.objects.filter(township__in=townships)
+        self.user = user
+
+    def clean_phone(self):
+        try:
+            return idnumbers.normalize_phone(self.cleaned_data.get("phone"))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+    def clean_code(self):
+        return idnumbers.clean_text(self.cleaned_data["code"]).upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        settlement = cleaned.get("settlement")
+        # Settlement staff may only place households in their own sites.
+        if settlement and not Settlement.objects.for_user(self.user).filter(pk=settlement.pk).exists():
+            self.add_error("settlement", _("You may not place a household in this settlement site."))
+        return cleaned
+
+
+class MemberForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name", "id_number", "relation", "labour_capacity", "willing_to_work", "health", "disability_grade",
+            "schooling", "in_school", "employment", "employer", "phone",
+        ]  # fmt: skip
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.instance.household = household
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+
+    def clean_id_number(self):
+        try:
+            number = idnumbers.normalize_id_number(self.cleaned_data.get("id_number"))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        clash = Member.objects.filter(id_number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            # Do not say which household: it may be in a township this user cannot see.
+            raise ValidationError(_("This ID number is already registered for another member."))
+        return number
+
+    def clean_phone(self):
+        try:
+            return idnumbers.normalize_phone(self.cleaned_data.get("phone"))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+    def validate_unique(self):
+        # id_number uniqueness is checked in clean_id_number with a message that reveals nothing.
+        exclude = self._get_validation_exclusions()
+        exclude.add("id_number")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as e:
+            self._update_errors(e)

@@ -27,6 +27,7 @@ def settlement_list(request):
                 distinct=True,
             ),
         )
+        .order_by("township__code", "code")
     )
     page = paginate(request, settlements)
     return render(request, "settlements/settlement_list.html", {"page_obj": page, "settlements": page.object_list})

@@ -1,0 +1,90 @@
+"""The fixed cast of the test suite: two neighbouring towns, one site each, staff of every role.
+
+Alice works for 洋口镇 (Yangkou), Bob for 横山镇 (Hengshan). Each town has one settlement site
+and households in it. Tests ask for ``cast`` and use its people and places by name.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Department, User
+
+
+@dataclass
+class Cast:
+    yangkou: object
+    hengshan: object
+    yangkou_site: object
+    hengshan_site: object
+    alice_household: object
+    bob_household: object
+    alice_member: object
+    bob_member: object
+    alice: User  # township staff of Yangkou
+    bob: User  # township staff of Hengshan
+    carol: User  # settlement staff of the Yangkou site
+    dave: User  # settlement staff of the Hengshan site
+    erin: User  # bureau staff of the HR and social security bureau (人社局)
+    frank: User  # district head, district-wide
+    grace: User  # township head of Hengshan (a head with a township scope)
+    nobody: User  # township staff with no scope at all
+    admin: User  # system administrator
+    department: Department
+
+    def everyone_but_yangkou(self) -> list[User]:
+        """Users who must not see Yangkou's households."""
+        return [self.bob, self.dave, self.erin, self.grace, self.nobody]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    from tests.factories import (
+        HouseholdFactory,
+        MemberFactory,
+        SettlementFactory,
+        TownshipFactory,
+        UserFactory,
+    )
+
+    yangkou = TownshipFactory(code="361103102000", name="洋口镇")
+    hengshan = TownshipFactory(code="361103103000", name="横山镇")
+    yangkou_site = SettlementFactory(name="洋口安置小区", township=yangkou)
+    hengshan_site = SettlementFactory(name="横山安置点", township=hengshan, kind="rural")
+    alice_household = HouseholdFactory(head_name="洋口户主周一", township=yangkou, settlement=yangkou_site)
+    bob_household = HouseholdFactory(head_name="横山户主吴二", township=hengshan, settlement=hengshan_site)
+    alice_member = MemberFactory(household=alice_household, name="洋口户主周一")
+    bob_member = MemberFactory(household=bob_household, name="横山户主吴二")
+    department = Department.objects.get(code="rsj")
+    R = User.Role
+    return Cast(
+        yangkou=yangkou,
+        hengshan=hengshan,
+        yangkou_site=yangkou_site,
+        hengshan_site=hengshan_site,
+        alice_household=alice_household,
+        bob_household=bob_household,
+        alice_member=alice_member,
+        bob_member=bob_member,
+        alice=UserFactory(username="alice", full_name="周爱丽", role=R.TOWNSHIP_STAFF, townships=[yangkou]),
+        bob=UserFactory(username="bob", full_name="吴波", role=R.TOWNSHIP_STAFF, townships=[hengshan]),
+        carol=UserFactory(username="carol", role=R.SETTLEMENT_STAFF, settlements=[yangkou_site]),
+        dave=UserFactory(username="dave", role=R.SETTLEMENT_STAFF, settlements=[hengshan_site]),
+        erin=UserFactory(username="erin", role=R.BUREAU_STAFF, department=department),
+        frank=UserFactory(username="frank", role=R.HEAD, district_wide=True),
+        grace=UserFactory(username="grace", role=R.HEAD, townships=[hengshan]),
+        nobody=UserFactory(username="nobody", role=R.TOWNSHIP_STAFF),
+        admin=UserFactory(username="admin", role=R.ADMIN, district_wide=True, is_staff=True, is_superuser=True),
+        department=department,
+    )
+
+
+@pytest.fixture
+def client_of(client):
+    """client_of(user): the test client, logged in as that user."""
+
+    def login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login

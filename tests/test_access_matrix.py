@@ -1,0 +1,112 @@
+"""Every staff URL, walked as users who must not see Yangkou's data.
+
+Each app's tests folder declares in ``tests/<app>/access.py``:
+- ``FOREIGN_KWARGS``: URL keyword -> function(cast) giving the id of a Yangkou object;
+- ``LIST_URLS``: URL names without keywords whose pages must not show Yangkou's rows;
+- ``EXEMPT_URLS``: URL name -> why it holds no household data (login, language...);
+- ``MARKERS`` (optional): function(cast) -> texts of Yangkou objects that lists must not show.
+A URL that none of these cover fails ``test_every_staff_url_is_covered``: add it there.
+"""
+
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+NAMESPACES = ["accounts", "settlements", "relocation", "monitoring", "assistance", "dashboards"]
+DENIED = {403, 404}
+
+
+def _registries():
+    merged = {"FOREIGN_KWARGS": {}, "LIST_URLS": set(), "EXEMPT_URLS": {}, "MARKERS": []}
+    for app in NAMESPACES:
+        if not (Path(__file__).parent / app / "access.py").exists():
+            continue
+        module = import_module(f"tests.{app}.access")
+        merged["FOREIGN_KWARGS"].update(getattr(module, "FOREIGN_KWARGS", {}))
+        merged["LIST_URLS"].update(getattr(module, "LIST_URLS", set()))
+        merged["EXEMPT_URLS"].update(getattr(module, "EXEMPT_URLS", {}))
+        if hasattr(module, "MARKERS"):
+            merged["MARKERS"].append(module.MARKERS)
+    return merged
+
+
+def _patterns():
+    """(url name, keyword names) of every pattern in the staff namespaces."""
+    found = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and namespace in NAMESPACES and p.name:
+                found.append((f"{namespace}:{p.name}", sorted(p.pattern.regex.groupindex)))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+REGISTRY = _registries()
+PATTERNS = _patterns()
+OBJECT_URLS = [(n, kwargs) for n, kwargs in PATTERNS if kwargs and n not in REGISTRY["EXEMPT_URLS"]]
+PLAIN_URLS = [n for n, kwargs in PATTERNS if not kwargs and n not in REGISTRY["EXEMPT_URLS"]]
+
+
+def test_every_staff_url_is_covered():
+    uncovered = []
+    for name, kwargs in PATTERNS:
+        if name in REGISTRY["EXEMPT_URLS"]:
+            continue
+        if kwargs:
+            missing = [k for k in kwargs if k not in REGISTRY["FOREIGN_KWARGS"]]
+            if missing:
+                uncovered.append(f"{name}: no foreign object for {missing}")
+        elif name not in REGISTRY["LIST_URLS"]:
+            uncovered.append(f"{name}: neither a list checked for foreign rows nor exempt")
+    assert not uncovered, "URLs the access matrix does not cover:\n" + "\n".join(uncovered)
+
+
+def _url(name, kwargs, cast):
+    from django.urls import reverse
+
+    return reverse(name, kwargs={k: REGISTRY["FOREIGN_KWARGS"][k](cast) for k in kwargs})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kwargs"), OBJECT_URLS, ids=[n for n, _ in OBJECT_URLS])
+def test_foreign_objects_are_not_found(name, kwargs, cast, client_of):
+    url = _url(name, kwargs, cast)
+    for user in cast.everyone_but_yangkou():
+        client = client_of(user)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in DENIED | {405}, f"{user.username} {method.upper()} {url}: {response.status_code}"
+        client.logout()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PLAIN_URLS)
+def test_lists_hold_no_foreign_rows(name, cast, client_of):
+    from django.urls import reverse
+
+    markers = [cast.alice_household.head_name, cast.alice_household.code]
+    for extra in REGISTRY["MARKERS"]:
+        markers.extend(extra(cast))
+    url = reverse(name)
+    for user in cast.everyone_but_yangkou():
+        response = client_of(user).get(url)
+        assert response.status_code < 500, f"{user.username} GET {url}: {response.status_code}"
+        body = response.content.decode("utf-8", errors="replace")
+        leaked = [m for m in markers if m and m in body]
+        assert not leaked, f"{user.username} sees Yangkou's {leaked} at {url}"
+
+
+@pytest.mark.django_db
+def test_the_matrix_can_fail(cast, client_of):
+    """Alice does see her own household, so the markers above would catch a leak."""
+    from django.urls import reverse
+
+    body = client_of(cast.alice).get(reverse("relocation:household_list")).content.decode()
+    assert cast.alice_household.head_name in body
+    assert cast.bob_household.head_name not in body

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "monitoring",
     "assistance",
     "dashboards",
+    "exchange",
+    "notifications",
     "portal",
 ]
 
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },

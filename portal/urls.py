@@ -11,6 +11,8 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("assistance/", include("assistance.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("exchange/", include("exchange.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-NAMESPACES = ["accounts", "settlements", "relocation", "monitoring", "assistance", "dashboards"]
+NAMESPACES = [
+    "accounts", "settlements", "relocation", "monitoring", "assistance", "dashboards", "exchange", "notifications",
+]  # fmt: skip
 DENIED = {403, 404}
 
 

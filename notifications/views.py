@@ -13,7 +13,9 @@ from .services import notification_mark_read
 @require_GET
 def notification_list(request):
     page = paginate(request, Notification.objects.for_user(request.user))
-    return render(request, "notifications/notification_list.html", {"page_obj": page, "notifications": page.object_list})
+    return render(
+        request, "notifications/notification_list.html", {"page_obj": page, "notifications": page.object_list}
+    )
 
 
 @login_required

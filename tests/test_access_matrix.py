@@ -83,7 +83,9 @@ def test_foreign_objects_are_not_found(name, kwargs, cast, client_of):
         client = client_of(user)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
-            assert response.status_code in DENIED | {405}, f"{user.username} {method.upper()} {url}: {response.status_code}"
+            assert response.status_code in DENIED | {405}, (
+                f"{user.username} {method.upper()} {url}: {response.status_code}"
+            )
         client.logout()
 
 

@@ -21,7 +21,7 @@ from stdnum.cn import ric
 
 from accounts.models import Department, User
 from settlements.models import Settlement, Township, Village
-from settlements.places import DISTRICT_CODE, OLD_COUNTY_CODE, ensure_places, township_rows, upsert
+from settlements.places import ID_AREA_CODES, ensure_places, township_rows, upsert
 
 from . import idnumbers
 from .models import Household, Member
@@ -234,8 +234,8 @@ class _Generator:
         return latest - timedelta(days=self.rng.randrange(365))
 
     def id_number(self, birth: date, sex: str) -> str:
-        # Those born since the county became a district (2015) were registered under 361103.
-        area = DISTRICT_CODE if birth.year >= 2016 or self.rng.random() < 0.05 else OLD_COUNTY_CODE
+        # The code in force in the birth year: python-stdnum rejects a code that did not exist yet.
+        area = next(code for since, code in ID_AREA_CODES if birth.year >= since)
         while True:
             sequence = self.rng.randrange(50) * 2 + (1 if sex == "M" else 0)  # odd for men
             body = f"{area}{birth:%Y%m%d}{self.rng.randrange(10)}{sequence:02d}"
@@ -302,6 +302,8 @@ class _Generator:
             return (S.SENIOR if rng.random() < 0.6 else S.VOCATIONAL), True
         if 18 <= age <= 22 and rng.random() < 0.3:
             return (S.COLLEGE if rng.random() < 0.6 else S.VOCATIONAL), True
+        if age <= 21:
+            return _pick(rng, {S.JUNIOR: 40, S.SENIOR: 35, S.VOCATIONAL: 25}), False
         if birth_year < 1960:
             mix = {S.NONE: 40, S.PRIMARY: 50, S.JUNIOR: 10}
         elif birth_year < 1980:

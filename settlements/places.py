@@ -13,8 +13,11 @@ from .models import Township, Village
 
 DISTRICT_CODE = "361103"
 DISTRICT_NAME = "广丰区"
-# Most residents were registered while 广丰 was still a county (广丰县, 361122) and their ID
-# numbers still begin with the old code.
+# The area codes 广丰 has had, newest first, with the year each came in. An ID number keeps the
+# code of where and when it was assigned, so most residents' numbers begin with an old code:
+# 362322 (广丰县 of 上饶地区, until 2000), 361122 (广丰县 of 上饶市, 2000-2015), 361103 (广丰区).
+# python-stdnum checks the code against the birth year, and so does our ID validation.
+ID_AREA_CODES = [(2015, DISTRICT_CODE), (2000, "361122"), (0, "362322")]
 OLD_COUNTY_CODE = "361122"
 
 SUBDISTRICT = Township.Kind.SUBDISTRICT

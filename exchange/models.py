@@ -1,1 +1,85 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import scope_of
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Imports the user made; every import for a user whose scope is the whole district."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class ImportRecord(models.Model):
+    """One uploaded workbook, from upload through preview to commit: who, when, which file, what it did."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLDS = "households", _("Households (with members)")
+        MEMBERS = "members", _("Household members")
+        LEDGERS = "ledgers", _("Monitoring ledgers")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        PREVIEWING = "previewing", _("Checking")
+        PREVIEWED = "previewed", _("Checked, awaiting confirmation")
+        REJECTED = "rejected", _("File refused")
+        COMMITTING = "committing", _("Importing")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="exchange/%Y/%m/", max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    background = models.BooleanField(_("runs in the background"), default=False)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_new = models.PositiveIntegerField(_("new rows"), default=0)
+    rows_updated = models.PositiveIntegerField(_("updated rows"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("invalid rows"), default=0)
+    # Per sheet: {"sheet", "kind", "header_row", "rows", "new", "updated", "unchanged", "invalid", "hidden"}.
+    sheets = models.JSONField(_("sheets"), default=list, blank=True)
+    # Every invalid cell: {"sheet", "row", "column", "message"}; row as Excel numbers it.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    previewed_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+        indexes = [
+            # "My imports" list: WHERE user_id = ? ORDER BY created_at DESC.
+            models.Index(fields=["user", "-created_at"], name="importrecord_user_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_kind_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.PREVIEWING, self.Status.COMMITTING)
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.PREVIEWED and self.rows_invalid == 0 and self.rows_total > 0
+
+    @property
+    def rows_changed(self) -> int:
+        return self.rows_new + self.rows_updated

@@ -85,6 +85,9 @@ class Settlement(models.Model):
     work_team = models.TextField(_("work team"), blank=True)
     party_organization = models.CharField(_("community Party organization"), max_length=100, blank=True)
     self_governance_organization = models.CharField(_("self-governance organization"), max_length=100, blank=True)
+    # The policy (五、3) asks for a micro fire station or volunteer fire team and a police room per site.
+    micro_fire_station = models.CharField(_("micro fire station or volunteer fire team"), max_length=100, blank=True)
+    police_room = models.CharField(_("police room"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()

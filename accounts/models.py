@@ -76,8 +76,22 @@ class User(AbstractUser):
         return self.has_perm("relocation.view_personal_data")
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Refused: an access record, once written, is never changed."""
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        """Refused: an access record is never deleted from the portal."""
+        raise PermissionError("The access log is append-only.")
+
+
 class AccessLog(models.Model):
-    """Who saw or took personal data: each unmasking and each export. Written by code, never edited."""
+    """Who saw or took personal data: each unmasking and each export. Written by code, never edited.
+
+    Append-only three times over: the admin offers no change or delete, the model and its queryset
+    refuse them, and on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0005).
+    """
 
     class Action(models.TextChoices):
         UNMASK = "unmask", _("Viewed a full ID number or phone")
@@ -93,6 +107,8 @@ class AccessLog(models.Model):
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         verbose_name = _("personal-data access record")
@@ -104,6 +120,36 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+
+class LoginSession(models.Model):
+    """One signed-in session of a user, so that disabling the user can end all of them at once.
+
+    Django's session table cannot be searched by user without decoding every row.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    second_factor = models.BooleanField(_("second factor used"), default=False)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    def __str__(self):
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 def log_access(user, action: str, obj=None, *, object_type: str = "", rows: int = 0, detail: str = "") -> AccessLog:

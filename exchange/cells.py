@@ -1,0 +1,220 @@
+"""Turning what township staff type into Excel or WPS into clean values, or a Chinese message.
+
+Each parser takes a raw cell as python-calamine returns it (str, float, int, bool, date, datetime
+or "" for an empty cell) and returns the value for the model, or raises :class:`CellError`.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from relocation import idnumbers
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?$")
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
+FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r\n])")
+WHITESPACE = re.compile(r"\s+")
+TRUE_WORDS = {"是", "有", "已", "已办", "已办证", "已拆", "已复垦", "已流转", "y", "yes", "true", "1", "√", "✓", "对"}
+FALSE_WORDS = {"否", "无", "未", "没有", "未办", "未办证", "n", "no", "false", "0", "×", "✗", "不是"}
+
+
+class CellError(Exception):
+    """A cell's value cannot be used; the message is shown next to the sheet, row and column."""
+
+
+def text_of(value) -> str:
+    """A cell as clean text: full-width to half-width, trimmed, our own export's formula escape undone."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return FORMULA_ESCAPE.sub("", text)
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_text(value, *, max_length: int = 0, compact: bool = False) -> str:
+    """Trimmed text; ``compact`` drops every space (codes, names typed with padding spaces)."""
+    text = text_of(value)
+    text = WHITESPACE.sub("" if compact else " ", text)
+    if max_length and len(text) > max_length:
+        raise CellError(_("At most %(max)s characters (this cell has %(n)s).") % {"max": max_length, "n": len(text)})
+    return text
+
+
+def parse_code(value, *, max_length: int = 30) -> str:
+    return parse_text(value, max_length=max_length, compact=True).upper()
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = text_of(value).lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS or not text:
+        return False
+    raise CellError(_("Write 是 or 否 (got “%(value)s”).") % {"value": text})
+
+
+def parse_decimal(value, *, places: int = 2, minimum: Decimal | None = Decimal(0), maximum=None) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(_("A number is expected."))
+    if isinstance(value, (int, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = text_of(value).replace(",", "").replace("，", "")
+        for suffix in ("平方米", "㎡", "m²", "m2", "亩", "元", "万元"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)].strip()
+                break
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(_("“%(value)s” is not a number.") % {"value": text}) from None
+    if not number.is_finite():
+        raise CellError(_("A number is expected."))
+    number = number.quantize(Decimal(1).scaleb(-places))
+    if minimum is not None and number < minimum:
+        raise CellError(_("The number may not be below %(min)s.") % {"min": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError(_("The number may not be above %(max)s.") % {"max": maximum})
+    return number
+
+
+def parse_int(value, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    text = text_of(value)
+    for suffix in ("年", "级"):
+        text = text.removesuffix(suffix)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
+    if number != number.to_integral_value():
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": text})
+    number = int(number)
+    if minimum is not None and number < minimum:
+        raise CellError(_("The number may not be below %(min)s.") % {"min": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError(_("The number may not be above %(max)s.") % {"max": maximum})
+    return number
+
+
+def _date(year: int, month: int, day: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise CellError(_("%(y)s-%(m)s-%(d)s is not a real date.") % {"y": year, "m": month, "d": day}) from None
+
+
+def _from_serial(number: float) -> datetime.date:
+    if not 1 <= number < 2958466:
+        raise CellError(_("%(value)s is not a date.") % {"value": number})
+    return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+
+def parse_date(value) -> datetime.date:
+    """2019-12-01, 2019/12/1, 2019.12, 2019年12月(1日), 20191201 or an Excel serial number; a month alone is its first day."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1900 <= value <= 2100 and not float(value).is_integer():
+            # "2019.12" typed into a number cell arrives as the float 2019.12.
+            year, month = repr(float(value)).split(".")
+            return _date(int(year), int(month), 1)
+        if 1900 <= value <= 2100:
+            raise CellError(_("Give the month as well as the year, e.g. 2019年12月."))
+        return _from_serial(value)
+    text = WHITESPACE.sub("", text_of(value))
+    match = DATE_TEXT.match(text) or COMPACT_DATE.match(text)
+    if match:
+        year, month, day = match.groups()
+        return _date(int(year), int(month), int(day) if day else 1)
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return _from_serial(float(text))
+    raise CellError(_("“%(value)s” is not a date; write it as 2019-12-01 or 2019年12月.") % {"value": text})
+
+
+def parse_month(value) -> datetime.date:
+    """The first day of the month a cell names."""
+    return parse_date(value).replace(day=1)
+
+
+def parse_id_number(value) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Excel keeps 15 significant digits: an ID number in a number cell has lost its last ones.
+        raise CellError(
+            _(
+                "The ID number is stored as a number, so Excel has already lost its last digits "
+                "(it shows %(value)s). Format the column as text and type the number again."
+            )
+            % {"value": f"{value:.15g}"}
+        )
+    try:
+        return idnumbers.normalize_id_number(text_of(value))
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+
+
+def parse_phone(value) -> str:
+    try:
+        return idnumbers.normalize_phone(text_of(value))
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+
+
+@dataclass
+class Choices:
+    """Accepts a choice by its Chinese label, English label, stored value or a listed synonym."""
+
+    choices: list[tuple[str, str]]
+    synonyms: dict[str, str] = field(default_factory=dict)
+    _lookup: dict[str, str] | None = None
+
+    def lookup(self) -> dict[str, str]:
+        if self._lookup is None:
+            from django.utils import translation
+
+            table = {}
+            for value, label in self.choices:
+                table[str(value).lower()] = value
+                table[str(label).lower()] = value
+                with translation.override("zh-hans"):
+                    table[str(label).lower()] = value
+                    table[WHITESPACE.sub("", str(label)).lower()] = value
+                with translation.override("en"):
+                    table[str(label).lower()] = value
+            for word, value in self.synonyms.items():
+                table[word.lower()] = value
+            self._lookup = table
+        return self._lookup
+
+    def labels(self) -> list[str]:
+        from django.utils import translation
+
+        with translation.override("zh-hans"):
+            return [str(label) for _value, label in self.choices]
+
+    def parse(self, value) -> str:
+        text = WHITESPACE.sub("", text_of(value)).lower()
+        try:
+            return self.lookup()[text]
+        except KeyError:
+            raise CellError(
+                _("“%(value)s” is not one of: %(choices)s.") % {"value": text_of(value), "choices": "、".join(self.labels())}
+            ) from None

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+
 from relocation import idnumbers
 
 VALID = "36112219800101" + "001"

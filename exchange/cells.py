@@ -127,7 +127,7 @@ def _from_serial(number: float) -> datetime.date:
 
 
 def parse_date(value) -> datetime.date:
-    """2019-12-01, 2019/12/1, 2019.12, 2019年12月(1日), 20191201 or an Excel serial number; a month alone is its first day."""
+    """2019-12-01, 2019/12/1, 2019.12, 2019年12月, 20191201 or an Excel serial; a month alone is its 1st."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -216,5 +216,6 @@ class Choices:
             return self.lookup()[text]
         except KeyError:
             raise CellError(
-                _("“%(value)s” is not one of: %(choices)s.") % {"value": text_of(value), "choices": "、".join(self.labels())}
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": text_of(value), "choices": "、".join(self.labels())}
             ) from None

@@ -12,7 +12,8 @@ def bootstrapify(form: forms.BaseForm) -> forms.BaseForm:
             css = "form-select"
         else:
             css = "form-control"
-        if form.errors.get(name):
+        # _errors, not errors: reading .errors would validate the form before it is fully built.
+        if form.is_bound and (form._errors or {}).get(name):
             css += " is-invalid"
         classes = [c for c in widget.attrs.get("class", "").split() if c != "is-invalid"]
         classes += [c for c in css.split() if c not in classes]

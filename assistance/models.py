@@ -348,6 +348,7 @@ class ProgressReport(models.Model):
         ordering = ["-period", "assignment"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
+        permissions = [("review_progressreport", _("Can accept a progress report or send it back"))]
         constraints = [models.UniqueConstraint(fields=["assignment", "period"], name="report_once_per_period")]
 
     def __str__(self):
@@ -455,6 +456,10 @@ class HousingExtension(models.Model):
         ordering = ["-applied_on", "-pk"]
         verbose_name = _("housing extension application")
         verbose_name_plural = _("housing extension applications")
+        permissions = [
+            ("review_housingextension", _("Can record the village group's review of a housing extension")),
+            ("approve_housingextension", _("Can decide a housing extension for the township")),
+        ]
 
     def __str__(self):
         return f"{self.household} {self.applied_on:%Y-%m-%d}"
@@ -478,6 +483,124 @@ class MeasureSuggestion(models.Model):
         verbose_name_plural = _("measure suggestions")
         constraints = [
             models.UniqueConstraint(fields=["risk_type", "measure_type", "department"], name="suggestion_unique")
+        ]
+
+    def __str__(self):
+        return self.description
+
+
+# ---------------------------------------------------------------------------------------------
+# Assistance plans and measures (帮扶方案、帮扶措施)
+# ---------------------------------------------------------------------------------------------
+
+
+class AssistancePlanQuerySet(HouseholdScopedQuerySet):
+    def for_user(self, user):
+        """Plans of the user's townships and sites; bureau staff reach measures, never whole plans."""
+        return filter_for_user(self, user, township="household__township", settlement="household__settlement")
+
+
+class AssistancePlan(models.Model):
+    """A household's assistance plan, drawn up for a monitoring case or, outside one, for the household."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        COMPLETED = "completed", _("Completed")
+        CLOSED = "closed", _("Closed")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="assistance_plans"
+    )
+    case = models.ForeignKey(
+        "monitoring.MonitoringCase",
+        verbose_name=_("monitoring case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assistance_plans",
+    )
+    summary = models.TextField(_("difficulties and aims"))
+    drawn_up_on = models.DateField(_("drawn up on"), default=timezone.localdate)
+    drawn_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drawn up by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AssistancePlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-drawn_up_on", "-pk"]
+        verbose_name = _("assistance plan")
+        verbose_name_plural = _("assistance plans")
+
+    def __str__(self):
+        return f"{self.household.head_name} {self.drawn_up_on:%Y-%m-%d}"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Measures of the user's townships and sites, plus those assigned to the user's department."""
+        scope = scope_of(user)
+        q = scope.q(township="household__township", settlement="household__settlement")
+        if q is None:
+            return self
+        if scope.department_id:
+            q |= models.Q(department_id=scope.department_id) & ~models.Q(status=Measure.Status.CANCELLED)
+        return self.filter(q)
+
+
+class Measure(models.Model):
+    """One assistance measure of a plan, with the department and cadre answerable for it."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    plan = models.ForeignKey(AssistancePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures")
+    # Copied from the plan so that a department's households are one indexed lookup away.
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="assistance_measures"
+    )
+    measure_type = models.CharField(_("measure type"), max_length=14, choices=MeasureType.choices)
+    description = models.CharField(_("measure"), max_length=200)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="assistance_measures",
+    )
+    cadre = models.CharField(_("cadre responsible (帮扶责任人)"), max_length=50)
+    cadre_phone = models.CharField(_("cadre's phone"), max_length=20, blank=True)
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **money)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    outcome = models.TextField(_("outcome"), blank=True)
+    suggestion = models.ForeignKey(
+        MeasureSuggestion, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "start_date", "pk"]
+        verbose_name = _("assistance measure")
+        verbose_name_plural = _("assistance measures")
+        permissions = [("report_measure", _("Can update the status and outcome of a measure of one's department"))]
+        indexes = [
+            # A department's measures and households: WHERE department_id = ? AND status <> 'cancelled'.
+            models.Index(fields=["department", "status"], name="measure_department_status"),
         ]
 
     def __str__(self):

@@ -16,6 +16,8 @@ The rules (thresholds from the year's :class:`~monitoring.models.Thresholds`):
 - visit_overdue: the household's next visit was due before today (period: the due date).
 """
 
+# ruff: noqa: S608 - the SQL is assembled from constants of this module; every value is a parameter.
+
 import datetime
 import logging
 from dataclasses import dataclass

@@ -1,0 +1,170 @@
+"""Imports as services: upload, preview (a dry run that writes nothing) and commit (all or nothing)."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AccessLog, log_access
+
+from . import importer, reader
+from .models import ImportRecord
+
+S = ImportRecord.Status
+PROGRESS_TTL = 6 * 60 * 60
+
+
+class ImportBlocked(Exception):
+    """The commit found invalid rows (the data changed since the preview) or the record is not ready."""
+
+
+def background_threshold() -> int:
+    """Files above this many bytes are checked and imported by a Celery worker, not in the request."""
+    return int(getattr(settings, "EXCHANGE_BACKGROUND_BYTES", 1024 * 1024))
+
+
+def progress_key(record_id: int) -> str:
+    return f"exchange:progress:{record_id}"
+
+
+def progress_of(record: ImportRecord) -> dict:
+    """The last progress a running import reported: {"phase", "done", "total"}."""
+    return cache.get(progress_key(record.pk)) or {"phase": "", "done": 0, "total": 0}
+
+
+def _reporter(record_id: int):
+    # The cache, not the record: the commit's own transaction hides the record's updates until it ends.
+    def report(phase: str, done: int, total: int) -> None:
+        cache.set(progress_key(record_id), {"phase": phase, "done": done, "total": total}, PROGRESS_TTL)
+
+    return report
+
+
+def import_upload(*, user, uploaded_file, kind: str) -> ImportRecord:
+    """Keep the uploaded file with its name, size and SHA-256; refuse an oversized one before storing it."""
+    size = uploaded_file.size or 0
+    if size > reader.max_upload_bytes():
+        raise reader.BadFile(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into several workbooks.")
+            % {"size": round(size / 1048576, 1), "limit": reader.max_upload_bytes() // 1048576}
+        )
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    name = uploaded_file.name.rsplit("/", 1)[-1][:200]
+    record = ImportRecord(
+        kind=kind,
+        user=user,
+        file_name=name,
+        file_sha256=digest.hexdigest(),
+        file_size=size,
+        background=size > background_threshold(),
+    )
+    record.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{record.file_sha256[:12]}.xlsx", File(uploaded_file), save=False)
+    record.save()
+    return record
+
+
+def import_start_preview(*, record: ImportRecord) -> ImportRecord:
+    """Check the workbook now, or in the background for a big file."""
+    if record.background:
+        from .tasks import preview_import
+
+        ImportRecord.objects.filter(pk=record.pk).update(status=S.PREVIEWING)
+        record.status = S.PREVIEWING
+        transaction.on_commit(lambda: preview_import.delay(record.pk))
+        return record
+    return import_preview(record=record)
+
+
+def import_preview(*, record: ImportRecord) -> ImportRecord:
+    """Dry run: validate every row and count new / updated / unchanged / invalid. Writes only the record."""
+    try:
+        analysis = importer.analyse(record.file.path, kind=record.kind, user=record.user, progress=_reporter(record.pk))
+    except reader.BadFile as exc:
+        return _finish(record, status=S.REJECTED, message=str(exc))
+    return _finish(record, status=S.PREVIEWED, analysis=analysis, previewed_at=timezone.now())
+
+
+def _finish(record, *, status, analysis=None, message="", **extra) -> ImportRecord:
+    record.status = status
+    record.message = message
+    if analysis is not None:
+        totals = analysis.totals
+        record.rows_total = totals["rows"]
+        record.rows_new = totals["new"]
+        record.rows_updated = totals["updated"]
+        record.rows_unchanged = totals["unchanged"]
+        record.rows_invalid = len(analysis.invalid_rows)
+        record.sheets = [vars(s) for s in analysis.sheets]
+        record.errors = analysis.errors
+    for key, value in extra.items():
+        setattr(record, key, value)
+    record.save()
+    return record
+
+
+def import_start_commit(*, record: ImportRecord, actor) -> ImportRecord:
+    """Commit now, or queue the commit for a big file."""
+    if not record.can_commit:
+        raise ImportBlocked(_("This import cannot be confirmed: it has invalid rows or is not checked yet."))
+    if record.background:
+        from .tasks import commit_import
+
+        ImportRecord.objects.filter(pk=record.pk, status=S.PREVIEWED).update(status=S.COMMITTING)
+        record.status = S.COMMITTING
+        transaction.on_commit(lambda: commit_import.delay(record.pk, actor.pk))
+        return record
+    return import_commit(record_id=record.pk, actor=actor)
+
+
+def import_commit(*, record_id: int, actor) -> ImportRecord:
+    """Write every row of the workbook in one transaction, or nothing; safe to run again after a crash."""
+    try:
+        with transaction.atomic():
+            # The lock makes a second worker (a redelivered task) wait, then see the import committed.
+            record = ImportRecord.objects.select_for_update().get(pk=record_id)
+            if record.status == S.COMMITTED:
+                return record
+            if record.status not in (S.PREVIEWED, S.COMMITTING):
+                raise ImportBlocked(_("This import cannot be confirmed in its present state."))
+            report = _reporter(record.pk)
+            analysis = importer.analyse(record.file.path, kind=record.kind, user=record.user, progress=report)
+            if analysis.error_count:
+                raise ImportBlocked(
+                    _("The data changed since the check: %(n)s rows are now invalid. Nothing was imported.")
+                    % {"n": len(analysis.invalid_rows)}
+                )
+            importer.apply(analysis, actor=actor, reason=f"Excel导入：{record.file_name}", progress=report)
+            _finish(record, status=S.COMMITTED, analysis=analysis, committed_at=timezone.now())
+            log_access(
+                actor,
+                AccessLog.Action.IMPORT,
+                record,
+                rows=analysis.totals["new"] + analysis.totals["updated"],
+                detail=f"{record.kind} {record.file_name} sha256={record.file_sha256[:16]}",
+            )
+            return record
+    except (ImportBlocked, reader.BadFile) as exc:
+        record = ImportRecord.objects.get(pk=record_id)
+        if record.status != S.COMMITTED:
+            record.status = S.PREVIEWED if isinstance(exc, ImportBlocked) and record.rows_invalid == 0 else S.FAILED
+            record.message = str(exc)
+            record.save(update_fields=["status", "message"])
+        raise
+
+
+def import_cancel(*, record: ImportRecord) -> ImportRecord:
+    """Drop an import that was checked but not confirmed; its file is deleted."""
+    if record.status in (S.COMMITTED, S.COMMITTING):
+        raise ImportBlocked(_("An import that is running or done cannot be cancelled."))
+    if record.file:
+        record.file.delete(save=False)
+    record.status = S.CANCELLED
+    record.save(update_fields=["status", "file"])
+    return record

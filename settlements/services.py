@@ -27,7 +27,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-SERIOUS_HAZARD_RULE = "serious_dwelling_hazard"
+SERIOUS_HAZARD_RULE = "hazard"  # monitoring.models.Alert.Rule.HAZARD
 OPEN_REQUEST = [ResidentRequest.Status.RECEIVED, ResidentRequest.Status.ASSIGNED]
 
 
@@ -87,7 +87,7 @@ def hazard_raise_alert(*, hazard: SafetyHazard, actor=None):
             "deadline": hazard.deadline.isoformat(),
             "responsible_unit": hazard.responsible_unit,
         },
-        source="settlements.hazard",
+        source="other",  # Alert.Source.OTHER: neither screening, roster nor application
         actor=actor,
     )
 

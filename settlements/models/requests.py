@@ -134,6 +134,8 @@ class ResidentRequest(SiteLedgerRecord):
         ordering = ["-received_on", "-pk"]
         verbose_name = _("resident request")
         verbose_name_plural = _("resident requests")
+        # Bureau staff answer the requests assigned to them without the right to rewrite them.
+        permissions = [("answer_residentrequest", _("Can answer residents' requests"))]
         indexes = [
             models.Index(fields=["settlement", "received_on"], name="request_site_received"),
             # Bureau staff's list: WHERE assigned_department_id = ?.

@@ -8,7 +8,7 @@ from portal.pagination import paginate
 from portal.panels import collect
 from relocation.models import Household, Member
 
-from .models import Settlement
+from ..models import Settlement
 
 
 @login_required

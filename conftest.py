@@ -55,7 +55,10 @@ def cast(db) -> Cast:
     bob_household = HouseholdFactory(head_name="横山户主吴二", township=hengshan, settlement=hengshan_site)
     alice_member = MemberFactory(household=alice_household, name="洋口户主周一")
     bob_member = MemberFactory(household=bob_household, name="横山户主吴二")
-    department = Department.objects.get(code="rsj")
+    # get_or_create: browser tests flush the database, seeded departments included.
+    department, _ = Department.objects.get_or_create(
+        code="rsj", defaults={"name": "区人力资源和社会保障局", "short_name": "人社局"}
+    )
     R = User.Role
     return Cast(
         yangkou=yangkou,

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessLog, Department, User
+from . import services, views
+from .models import AccessLog, Department, LoginSession, User
 
 
 @admin.register(Department)
@@ -18,6 +19,7 @@ class PortalUserAdmin(UserAdmin):
     list_filter = ["role", "is_active", "district_wide", "department"]
     search_fields = ["username", "full_name"]
     filter_horizontal = ["townships", "settlements", "groups", "user_permissions"]
+    actions = ["disable_and_end_sessions"]
     fieldsets = (
         *UserAdmin.fieldsets,
         (
@@ -25,6 +27,11 @@ class PortalUserAdmin(UserAdmin):
             {"fields": ("full_name", "phone", "role", "district_wide", "townships", "settlements", "department")},
         ),
     )
+
+    @admin.action(description=_("Disable the selected users and end their sessions"), permissions=["change"])
+    def disable_and_end_sessions(self, request, queryset):
+        ended = sum(services.user_disable(user=user, actor=request.user) for user in queryset.filter(is_active=True))
+        self.message_user(request, _("Users disabled; %(count)d open sessions ended.") % {"count": ended})
 
 
 @admin.register(AccessLog)
@@ -44,3 +51,23 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LoginSession)
+class LoginSessionAdmin(admin.ModelAdmin):
+    """Who is signed in where; deleting a row here does not end the session, disabling the user does."""
+
+    list_display = ["started_at", "user", "ip_address", "second_factor", "user_agent"]
+    list_filter = ["second_factor"]
+    search_fields = ["user__username", "user__full_name", "ip_address"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The admin site signs in through the portal's login page and its second factor.
+admin.site.login = views.admin_login

@@ -1,17 +1,42 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from .otp import otp_required
+
+# Written at login by accounts.signals; a session without it (older ones) is stamped on first use.
+AUTH_AT = "portal_auth_at"
+LAST_SEEN = "last_seen"
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not send: what the browser may use and share."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("X-Permitted-Cross-Domain-Policies", "none")
+        return response
 
 
 class PersonalDataNoStoreMiddleware:
-    """Keep signed-in pages out of browser and proxy caches, and end idle sessions.
+    """Keep signed-in pages out of browser and proxy caches, and end idle and old sessions.
 
     Every page a signed-in user sees may carry households' personal data, so none of them may
-    be stored by a shared computer's browser. A session idle for longer than
-    SESSION_IDLE_SECONDS is ended; SESSION_COOKIE_AGE bounds its absolute length.
+    be stored by a shared computer's browser. A session idle for longer than SESSION_IDLE_SECONDS,
+    or older than SESSION_ABSOLUTE_SECONDS however busy, is ended. So is the session of a user
+    whose role now needs a second factor that this session never gave.
     """
 
     def __init__(self, get_response):
@@ -20,14 +45,42 @@ class PersonalDataNoStoreMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = int(time.time())
-            last = request.session.get("last_seen")
-            if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
-                logout(request)
-                return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
-            if last is None or now - last > 30:
-                request.session["last_seen"] = now
+            ended = self._end_reason(request, user)
+            if ended:
+                return self._to_login(request, ended)
         response = self.get_response(request)
         if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             add_never_cache_headers(response)
         return response
+
+    def _end_reason(self, request, user) -> str:
+        """Why this session must end now, or "" when it may go on."""
+        now = int(time.time())
+        session = request.session
+        last = session.get(LAST_SEEN)
+        if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
+            return _("You were logged out after %(minutes)d minutes without activity.") % {
+                "minutes": settings.SESSION_IDLE_SECONDS // 60
+            }
+        started = session.get(AUTH_AT)
+        if started is None:
+            session[AUTH_AT] = now
+        elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+            return _("Your session reached its maximum length of %(hours)d hours; please log in again.") % {
+                "hours": settings.SESSION_ABSOLUTE_SECONDS // 3600
+            }
+        if session.get("portal_auth_otp") is False and otp_required(user):
+            return _("Your role now needs a login code; please log in again.")
+        # Saving the session on every request would cost a write each; a minute's precision is enough.
+        if last is None or now - last > 30:
+            session[LAST_SEEN] = now
+        return ""
+
+    def _to_login(self, request, reason: str):
+        logout(request)
+        messages.info(request, reason)
+        url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            # htmx would swap the login page into a fragment; tell it to load the page instead.
+            return HttpResponse(status=204, headers={"HX-Redirect": url})
+        return redirect(url)

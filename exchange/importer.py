@@ -86,8 +86,7 @@ class Analysis:
     @property
     def totals(self) -> dict:
         return {
-            key: sum(getattr(s, key) for s in self.sheets)
-            for key in ("rows", "new", "updated", "unchanged", "invalid")
+            key: sum(getattr(s, key) for s in self.sheets) for key in ("rows", "new", "updated", "unchanged", "invalid")
         }
 
 
@@ -148,7 +147,8 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
             if len(head) >= 30:
                 break
     except Exception:
-        raise reader.BadFile(_("Sheet “%(sheet)s” cannot be read; the file may be damaged.") % {"sheet": info.name})
+        message = _("Sheet “%(sheet)s” cannot be read; the file may be damaged.") % {"sheet": info.name}
+        raise reader.BadFile(message) from None
     found = find_header(head, specs)
     if found is None:
         report.note = _("No known header row; the sheet was skipped.")
@@ -183,7 +183,9 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
             except CellError as exc:
                 analysis.error(info.name, number, headers[attr], str(exc))
         for column in missing:
-            analysis.error(info.name, number, column.header, _("The sheet has no column “%(c)s”.") % {"c": column.header})
+            analysis.error(
+                info.name, number, column.header, _("The sheet has no column “%(c)s”.") % {"c": column.header}
+            )
         parsed.append(Row(info.name, number, values, headers))
         if progress and report.rows % 10_000 == 0:
             progress("read", report.rows, 0)
@@ -224,7 +226,10 @@ def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: S
         if code:
             if code in seen:
                 analysis.error(
-                    row.sheet, row.number, row.headers["code"], _("Household code repeats row %(r)s.") % {"r": seen[code]}
+                    row.sheet,
+                    row.number,
+                    row.headers["code"],
+                    _("Household code repeats row %(r)s.") % {"r": seen[code]},
                 )
                 bad = True
             else:
@@ -251,7 +256,10 @@ def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: S
                 bad = True
             elif v.get("township") and found[1] != v["township"]:
                 analysis.error(
-                    row.sheet, row.number, row.headers["settlement"], _("The settlement site belongs to another township.")
+                    row.sheet,
+                    row.number,
+                    row.headers["settlement"],
+                    _("The settlement site belongs to another township."),
                 )
                 bad = True
             else:
@@ -317,7 +325,9 @@ def _diff(model, rows, analysis, report, kind, *, key, fetch, key_of, gate, fore
             values = {(f"{a}_id" if a in fk else a): val for a, val in row.values.items()}
             obj = existing.get(k)
             if obj is None:
-                values = {a: (_empty(model, a.removesuffix("_id")) if val is None else val) for a, val in values.items()}
+                values = {
+                    a: (_empty(model, a.removesuffix("_id")) if val is None else val) for a, val in values.items()
+                }
                 analysis.creates[kind].append(values)
                 report.new += 1
                 result[k] = None
@@ -362,7 +372,10 @@ def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | 
         if number:
             if number in seen:
                 analysis.error(
-                    row.sheet, row.number, row.headers["id_number"], _("ID number repeats row %(r)s.") % {"r": seen[number]}
+                    row.sheet,
+                    row.number,
+                    row.headers["id_number"],
+                    _("ID number repeats row %(r)s.") % {"r": seen[number]},
                 )
                 bad = True
             else:
@@ -519,7 +532,7 @@ def analyse(path, *, kind: str, user, progress: Progress | None = None) -> Analy
         progress("check", 1, 3)
     for report, rows in by_kind["members"]:
         new_households = {code for code, pk in pending.items() if pk is None}
-        _check_members(rows, analysis, gate, report, {c: None for c in new_households})
+        _check_members(rows, analysis, gate, report, dict.fromkeys(new_households))
     for report, rows in by_kind["ledgers"]:
         _check_ledgers(rows, analysis, gate, report)
     for report in analysis.sheets:
@@ -556,7 +569,9 @@ def apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None =
     members = analysis.creates.get("members", [])
     pending_codes = {v["household_id"][1] for v in members if isinstance(v["household_id"], tuple)}
     pending_codes |= {
-        c["household_id"][1] for _pk, c in analysis.updates.get("members", []) if isinstance(c.get("household_id"), tuple)
+        c["household_id"][1]
+        for _pk, c in analysis.updates.get("members", [])
+        if isinstance(c.get("household_id"), tuple)
     }
     ids = dict(Household.objects.filter(code__in=pending_codes).values_list("code", "pk")) if pending_codes else {}
     for values_list in _chunks(members):

@@ -1,1 +1,168 @@
+import tempfile
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.scope import get_for_user_or_404
+from accounts.widgets import BootstrapFormMixin
+from portal.pagination import paginate
+
+from . import reader, services, workbooks
+from .export import XLSX_CONTENT_TYPE
+from .models import ImportRecord
+
+# What an import of each kind writes, and so which permissions it needs besides the import pages.
+WRITE_PERMISSIONS = {
+    "households": ["relocation.add_household", "relocation.change_household", "relocation.add_member",
+                   "relocation.change_member"],
+    "members": ["relocation.add_member", "relocation.change_member"],
+    "ledgers": ["monitoring.add_ledgerentry", "monitoring.change_ledgerentry"],
+}  # fmt: skip
+
+
+class UploadForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What the workbook holds"), choices=ImportRecord.Kind.choices)
+    file = forms.FileField(
+        label=gettext_lazy("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (k, label) for k, label in ImportRecord.Kind.choices if user.has_perms(WRITE_PERMISSIONS[k])
+        ]
+
+
+def may_import(user, kind: str) -> bool:
+    return user.has_perm("exchange.add_importrecord") and user.has_perms(WRITE_PERMISSIONS[kind])
+
+
+@login_required
+@permission_required("exchange.view_importrecord", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_list(request):
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST":
+        if not request.user.has_perm("exchange.add_importrecord"):
+            raise PermissionDenied
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            if not may_import(request.user, kind):
+                raise PermissionDenied
+            try:
+                record = services.import_upload(user=request.user, uploaded_file=form.cleaned_data["file"], kind=kind)
+            except reader.BadFile as exc:
+                form.add_error("file", str(exc))
+            else:
+                services.import_start_preview(record=record)
+                return redirect("exchange:import_detail", record_pk=record.pk)
+    records = ImportRecord.objects.for_user(request.user).select_related("user")
+    return render(
+        request,
+        "exchange/import_list.html",
+        {"form": form, "page_obj": paginate(request, records), "kinds": ImportRecord.Kind.choices},
+    )
+
+
+@login_required
+@permission_required("exchange.view_importrecord", raise_exception=True)
+@require_GET
+def import_detail(request, record_pk):
+    record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
+    errors = paginate(request, record.errors, per_page=50)
+    return render(
+        request,
+        "exchange/import_detail.html",
+        {"record": record, "page_obj": errors, "progress": services.progress_of(record)},
+    )
+
+
+@login_required
+@permission_required("exchange.view_importrecord", raise_exception=True)
+@require_GET
+def import_progress(request, record_pk):
+    """The progress bar, polled by htmx while a background import runs; a finished import reloads the page."""
+    record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
+    response = render(request, "exchange/_progress.html", {"record": record, "progress": services.progress_of(record)})
+    if not record.is_running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@permission_required("exchange.add_importrecord", raise_exception=True)
+@require_POST
+def import_confirm(request, record_pk):
+    record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
+    if record.user_id != request.user.pk or not may_import(request.user, record.kind):
+        raise PermissionDenied
+    try:
+        record = services.import_start_commit(record=record, actor=request.user)
+    except services.ImportBlocked as exc:
+        messages.error(request, str(exc))
+    else:
+        if record.status == ImportRecord.Status.COMMITTED:
+            messages.success(
+                request,
+                _("Imported: %(new)s new rows, %(updated)s updated, %(unchanged)s unchanged.")
+                % {"new": record.rows_new, "updated": record.rows_updated, "unchanged": record.rows_unchanged},
+            )
+    return redirect("exchange:import_detail", record_pk=record.pk)
+
+
+@login_required
+@permission_required("exchange.add_importrecord", raise_exception=True)
+@require_POST
+def import_cancel(request, record_pk):
+    record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
+    if record.user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.import_cancel(record=record)
+    except services.ImportBlocked as exc:
+        messages.error(request, str(exc))
+        return redirect("exchange:import_detail", record_pk=record.pk)
+    messages.info(request, _("The import has been cancelled; nothing was written."))
+    return redirect("exchange:import_list")
+
+
+@login_required
+@permission_required("exchange.view_importrecord", raise_exception=True)
+@require_GET
+def import_errors(request, record_pk):
+    """The invalid rows as uploaded, with an error column: fix them and upload the file again."""
+    record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
+    if not record.errors or not record.file:
+        raise Http404
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    workbooks.error_workbook(record, spool)
+    spool.seek(0)
+    stem = record.file_name.rsplit(".", 1)[0]
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{stem}_{_('errors')}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+@permission_required("exchange.view_importrecord", raise_exception=True)
+@require_GET
+def import_template(request, kind):
+    if kind not in ImportRecord.Kind.values:
+        raise Http404
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    workbooks.template_workbook(kind, spool)
+    spool.seek(0)
+    label = ImportRecord.Kind(kind).label
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{_('Import template')}_{label}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )

@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from accounts.nav import NavItem
+
+NAV = [
+    NavItem(
+        _("Excel import"), "exchange:import_list", "file-earmark-spreadsheet", "exchange.add_importrecord", order=80
+    )
+]

@@ -6,7 +6,9 @@ created, so a second run changes nothing.
 
 import time
 import unicodedata
+from importlib import import_module
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -29,6 +31,26 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def seed_other_apps(stdout) -> None:
+    """Let each app add its own demo data (ledgers, visits, plans, site ledgers...) on top.
+
+    An app takes part by defining ``seed_demo_data(stdout)`` in ``<app>/demo.py``; it must be
+    idempotent like this command.
+    """
+    for config in apps.get_app_configs():
+        if config.name == "relocation":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        hook = getattr(module, "seed_demo_data", None)
+        if hook is not None:
+            hook(stdout)
+
+
 class Command(BaseCommand):
     help = "Load the made-up demo district (演示数据均为虚构). Safe to run again."
 
@@ -42,6 +64,7 @@ class Command(BaseCommand):
             sites = demo.ensure_sites()
             created_households, created_members = demo.create_households(households, seed=seed)
             users = demo.ensure_demo_users()
+            seed_other_apps(self.stdout)
         self.stdout.write(
             f"安置点 {len(sites)} 个；新建搬迁户 {created_households} 户、家庭成员 {created_members} 人"
             f"（{time.monotonic() - started:.1f} 秒）。"

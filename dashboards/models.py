@@ -17,3 +17,6 @@ class Dashboard(models.Model):
         ]
         verbose_name = _("dashboard")
         verbose_name_plural = _("dashboards")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

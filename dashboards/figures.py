@@ -1,0 +1,258 @@
+"""A dashboard page's figures: assembled from aggregate queries, cached per scope and place.
+
+:func:`dashboard_for` is what the views call. It returns plain dicts and lists (cards and charts)
+so that the cache can hold them and the template, the chart script and the Excel export all read
+the same numbers.
+"""
+
+from collections import defaultdict
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from relocation.models import Household, Member
+from settlements.models import Settlement, Township
+
+from . import cache, parts
+from .selectors import (
+    Card,
+    Chart,
+    Focus,
+    household_counts,
+    household_list_url,
+    households_for,
+    member_counts,
+    scope_key,
+    url_or_none,
+    zero_employment_counts,
+)
+
+
+def dashboard_for(user, focus: Focus) -> dict:
+    """The cards and charts of one dashboard page for this user's scope (cached)."""
+    key = ("page", scope_key(user), focus.cache_part, translation.get_language())
+    return cache.cached(key, lambda: compute(user, focus))
+
+
+def compute(user, focus: Focus) -> dict:
+    """Count everything a dashboard page shows, with a fixed number of queries whatever the data size."""
+    households = households_for(user, focus)
+    cards: list[Card] = []
+    charts: list[Chart] = []
+    frame(focus, households, cards, charts)
+    for part in parts.PARTS:
+        if part.available():
+            part.build(user=user, focus=focus, households=households, cards=cards, charts=charts)
+    return {
+        "cards": [c.as_dict() for c in cards],
+        "charts": [c.as_dict() for c in charts],
+        "computed_at": timezone.now().isoformat(),
+    }
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+class PlaceTotals:
+    """Households, people and employment summed per place key (township id, site id, or None)."""
+
+    def __init__(self):
+        self.households = defaultdict(int)
+        self.status = defaultdict(lambda: defaultdict(int))
+        self.people = defaultdict(int)
+        self.can_work = defaultdict(int)
+        self.employed_can_work = defaultdict(int)
+        self.zero = defaultdict(int)
+
+    def row(self, place) -> list:
+        return [
+            self.households[place],
+            self.people[place],
+            self.status[place][Household.Status.NORMAL],
+            self.status[place][Household.Status.MONITORED],
+            self.status[place][Household.Status.ELIMINATED],
+            self.zero[place],
+            self.can_work[place],
+            self.employed_can_work[place],
+            percent(self.employed_can_work[place], self.can_work[place]),
+        ]
+
+
+def place_columns() -> list[str]:
+    return [
+        _("Households"),
+        _("People"),
+        Household.Status.NORMAL.label,
+        Household.Status.MONITORED.label,
+        Household.Status.ELIMINATED.label,
+        _("Zero-employment households"),
+        _("Members able and willing to work"),
+        _("Of whom employed"),
+        _("Employment rate (%)"),
+    ]
+
+
+def frame(focus: Focus, households, cards: list[Card], charts: list[Chart]) -> None:
+    """The figures every dashboard has: households, people, places, status and employment."""
+    hh_rows = household_counts(households)
+    member_rows = member_counts(households)
+    zero_rows = zero_employment_counts(households)
+
+    by_township, by_site = PlaceTotals(), PlaceTotals()
+    status, types, placements = defaultdict(int), defaultdict(int), defaultdict(int)
+    for r in hh_rows:
+        for totals, place in ((by_township, r["township_id"]), (by_site, r["settlement_id"])):
+            totals.households[place] += r["n"]
+            totals.status[place][r["status"]] += r["n"]
+        status[r["status"]] += r["n"]
+        types[r["household_type"]] += r["n"]
+        placements[r["placement"]] += r["n"]
+    employment_people, employment_can_work = defaultdict(int), defaultdict(int)
+    for r in member_rows:
+        employed = r["employment"] in Member.EMPLOYED
+        for totals, place in ((by_township, r["household__township_id"]), (by_site, r["household__settlement_id"])):
+            totals.people[place] += r["people"]
+            totals.can_work[place] += r["can_work"]
+            if employed:
+                totals.employed_can_work[place] += r["can_work"]
+        employment_people[r["employment"]] += r["people"]
+        employment_can_work[r["employment"]] += r["can_work"]
+    for r in zero_rows:
+        by_township.zero[r["township_id"]] += r["n"]
+        by_site.zero[r["settlement_id"]] += r["n"]
+
+    total_households = sum(status.values())
+    total_people = sum(employment_people.values())
+    total_zero = sum(r["n"] for r in zero_rows)
+    total_can_work = sum(employment_can_work.values())
+    total_employed = sum(v for k, v in employment_can_work.items() if k in Member.EMPLOYED)
+    zero_url = zero_employment_url(focus)
+
+    cards.extend(
+        [
+            Card("households", _("Households"), total_households, _("households"), household_list_url(focus)),
+            Card("people", _("People"), total_people, _("people")),
+            Card(
+                "monitored",
+                _("Monitoring objects"),
+                status[Household.Status.MONITORED],
+                _("households"),
+                household_list_url(focus, status=Household.Status.MONITORED),
+            ),
+            Card(
+                "zero_employment",
+                _("Zero-employment households"),
+                total_zero,
+                _("households"),
+                zero_url,
+                hint=_("The goal is 0: every household with someone able and willing to work has a member in work."),
+                alarm=total_zero > 0,
+            ),
+            Card(
+                "employment_rate",
+                _("Employment rate"),
+                percent(total_employed, total_can_work),
+                "%",
+                hint=_("%(employed)s of %(can_work)s members able and willing to work are employed.")
+                % {"employed": total_employed, "can_work": total_can_work},
+            ),
+        ]
+    )
+
+    if focus.level == "district":
+        charts.append(township_chart(focus, by_township))
+    if focus.level in ("district", "township"):
+        charts.append(site_chart(focus, by_site, zero_url))
+
+    chart = Chart("status", _("Households by monitoring status"), "pie", [_("Status"), _("Households")])
+    for value, label in Household.Status.choices:
+        link = household_list_url(focus, status=value)
+        chart.add([label, status[value]], link, {1: link})
+    charts.append(chart)
+
+    chart = Chart("household_type", _("Households by type"), "pie", [_("Household type"), _("Households")])
+    for value, label in Household.Type.choices:
+        link = household_list_url(focus, household_type=value)
+        chart.add([label, types[value]], link, {1: link})
+    charts.append(chart)
+
+    chart = Chart("placement", _("Households by placement form"), "pie", [_("Placement form"), _("Households")])
+    for value, label in Household.Placement.choices:
+        link = household_list_url(focus, placement=value)
+        chart.add([label, placements[value]], link, {1: link})
+    charts.append(chart)
+
+    chart = Chart(
+        "employment",
+        _("Employment of members"),
+        "bar",
+        [_("Employment"), _("Members able and willing to work"), _("All members")],
+        series=[1, 2],
+        note=_("Employment as last recorded on each member."),
+        horizontal=True,
+    )
+    for value, label in Member.Employment.choices:
+        chart.add([label, employment_can_work[value], employment_people[value]])
+    charts.append(chart)
+
+
+def zero_employment_url(focus: Focus) -> str | None:
+    """The list of zero-employment households, when the assistance app provides one."""
+    return url_or_none("assistance:zero_employment_list", focus.list_filter)
+
+
+def township_chart(focus: Focus, totals: PlaceTotals) -> Chart:
+    """Every township of the scope with its households: the first step of the drill-down."""
+    chart = Chart(
+        "townships",
+        _("Households by township"),
+        "stacked",
+        [_("Township"), *place_columns()],
+        series=[3, 4, 5],
+        note=_("Click a township to open its dashboard."),
+    )
+    ids = [t for t in totals.households if t is not None]
+    for township in Township.objects.filter(pk__in=ids).order_by("code"):
+        params = {"township": township.pk}
+        link = url_or_none("dashboards:township", township_pk=township.pk)
+        cells = place_cell_links(params, zero_employment_url(Focus(township=township)))
+        chart.add([township.name, *totals.row(township.pk)], link, cells)
+    return chart
+
+
+def site_chart(focus: Focus, totals: PlaceTotals, zero_url: str | None) -> Chart:
+    """Every settlement site of the scope or township at a glance; households at no site last."""
+    chart = Chart(
+        "settlements",
+        _("Households by settlement site"),
+        "stacked",
+        [_("Settlement site"), *place_columns()],
+        series=[3, 4, 5],
+        note=_("Click a site to open its dashboard."),
+    )
+    ids = [s for s in totals.households if s is not None]
+    sites = Settlement.objects.filter(pk__in=ids).select_related("township").order_by("township__code", "code")
+    for site in sites:
+        label = site.name if focus.level == "township" else f"{site.township.name} · {site.name}"
+        link = url_or_none("dashboards:settlement", settlement_pk=site.pk)
+        cells = place_cell_links({"settlement": site.pk}, zero_employment_url(Focus(settlement=site)))
+        chart.add([label, *totals.row(site.pk)], link, cells)
+    if totals.households.get(None):
+        # Households of the scope not attached to any site (dispersed relocation recorded without one):
+        # shown so that the rows add up to the total, but the list cannot filter on "no site".
+        chart.add([_("Not at a settlement site"), *totals.row(None)])
+    return chart
+
+
+def place_cell_links(params: dict, zero_url: str | None) -> dict[int, str | None]:
+    """Links of a place row's numbers to the household list with the place and the status filtered."""
+    focus = Focus()
+    return {
+        1: household_list_url(focus, **params),
+        3: household_list_url(focus, **params, status=Household.Status.NORMAL),
+        4: household_list_url(focus, **params, status=Household.Status.MONITORED),
+        5: household_list_url(focus, **params, status=Household.Status.ELIMINATED),
+        6: zero_url,
+    }

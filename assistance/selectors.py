@@ -1,14 +1,130 @@
-"""Reads for the assistance app that other apps rely on."""
+"""Reads of the assistance app, some of which other apps rely on."""
 
-from django.db.models import QuerySet
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 
 def household_ids_for_department(department_id: int) -> QuerySet:
     """Ids of the households that have an assistance measure assigned to the department.
 
-    Bureau staff see households only through the measures their department is answerable for.
-    Until assistance measures exist this is empty, which keeps bureau staff out of household data.
+    Bureau staff see households only through the measures their department is answerable for;
+    a cancelled measure no longer opens the household to them.
     """
+    from .models import Measure
+
+    return (
+        Measure.objects.filter(department_id=department_id)
+        .exclude(status=Measure.Status.CANCELLED)
+        .values("household_id")
+    )
+
+
+def zero_employment_households(households: QuerySet) -> QuerySet:
+    """Households with a member able and willing to work and nobody employed (零就业家庭), in one query."""
+    from relocation.models import Member
+
+    can_work = Member.objects.filter(household=OuterRef("pk"), willing_to_work=True).exclude(
+        labour_capacity=Member.Labour.NONE
+    )
+    employed = Member.objects.filter(household=OuterRef("pk"), employment__in=Member.EMPLOYED)
+    return households.filter(Exists(can_work)).exclude(Exists(employed))
+
+
+def employment_goal(household) -> dict:
+    """Whether the household meets "at least one member employed" where someone can work (two queries)."""
+    from relocation.models import Member
+
+    members = Member.objects.filter(household=household)
+    can_work = members.filter(willing_to_work=True).exclude(labour_capacity=Member.Labour.NONE).count()
+    employed = members.filter(employment__in=Member.EMPLOYED).count()
+    return {"can_work": can_work, "employed": employed, "zero_employment": bool(can_work) and not employed}
+
+
+def suggestions_for(risk_types) -> QuerySet:
+    """The catalogue's active suggestions for these risk types, in catalogue order."""
+    from .models import MeasureSuggestion
+
+    return (
+        MeasureSuggestion.objects.filter(is_active=True, risk_type__in=list(risk_types or []))
+        .select_related("department")
+        .order_by("sort_order", "pk")
+    )
+
+
+def cases_without_measures(cases: QuerySet, *, today: datetime.date | None = None, days: int | None = None):
+    """Open cases identified ``days`` or more ago that still have no (uncancelled) assistance measure."""
+    from monitoring.models import MonitoringCase
+
+    from .models import AssistanceSettings, Measure
+
+    today = today or timezone.localdate()
+    days = AssistanceSettings.current().measure_deadline_days if days is None else days
+    measures = Measure.objects.filter(plan__case=OuterRef("pk")).exclude(status=Measure.Status.CANCELLED)
+    return cases.filter(
+        status__in=MonitoringCase.OPEN_STATUSES, identified_at__lte=today - datetime.timedelta(days=days)
+    ).exclude(Exists(measures))
+
+
+def has_open_case(household) -> bool:
+    """Whether the household is an open monitoring object (a case not eliminated nor revoked)."""
+    from monitoring.models import MonitoringCase
+
+    return MonitoringCase.objects.filter(household=household, status__in=MonitoringCase.OPEN_STATUSES).exists()
+
+
+def task_progress(period_day: datetime.date | None = None, *, department_id: int | None = None) -> list[dict]:
+    """For each active task and assigned department: this period's report, last period's, and lateness.
+
+    A fixed number of queries, whatever the number of tasks: the district's "who has reported" table.
+    """
+    from .models import LateReport, ProgressReport, TaskAssignment
+
+    day = period_day or timezone.localdate()
+    assignments = TaskAssignment.objects.filter(task__is_active=True).select_related("task", "department")
+    if department_id is not None:
+        assignments = assignments.filter(department_id=department_id)
+    assignments = list(assignments.order_by("task__sort_order", "task__code", "-is_lead", "department__sort_order"))
+    periods = set()
+    for a in assignments:
+        periods.add(a.task.period_of(day))
+        periods.add(a.task.previous_period(day))
+    ids = [a.pk for a in assignments]
+    reports = {
+        (r.assignment_id, r.period): r
+        for r in ProgressReport.objects.filter(assignment_id__in=ids, period__in=periods).only(
+            "pk", "assignment_id", "period", "status", "submitted_at"
+        )
+    }
+    late = set(
+        LateReport.objects.filter(assignment_id__in=ids, period__in=periods).values_list("assignment_id", "period")
+    )
+    rows = []
+    for a in assignments:
+        current, previous = a.task.period_of(day), a.task.previous_period(day)
+        rows.append(
+            {
+                "assignment": a,
+                "task": a.task,
+                "department": a.department,
+                "period": current,
+                "report": reports.get((a.pk, current)),
+                "previous_period": previous,
+                "previous_report": reports.get((a.pk, previous)),
+                "late": (a.pk, previous) in late or (a.pk, current) in late,
+            }
+        )
+    return rows
+
+
+def department_households(department_id: int) -> QuerySet:
+    """The households a department's measures concern (what its staff may open)."""
     from relocation.models import Household
 
-    return Household.objects.none().values("pk")
+    return Household.objects.filter(pk__in=household_ids_for_department(department_id))
+
+
+def open_measures_q() -> Q:
+    """Measures still to be carried out."""
+    return Q(status__in=["planned", "in_progress"])

@@ -313,8 +313,13 @@ def case_track_long_term(*, case: MonitoringCase, actor, note: str = "") -> Moni
 # Ledgers and visits ------------------------------------------------------------------------------
 
 LEDGER_AMOUNTS = [
-    "wage_income", "business_income", "property_income", "transfer_income", "medical_expense", "schooling_expense",
-]  # fmt: skip
+    "wage_income",
+    "business_income",
+    "property_income",
+    "transfer_income",
+    "medical_expense",
+    "schooling_expense",
+]
 
 
 def employment_snapshot(household: Household) -> tuple[int, list[dict]]:
@@ -483,11 +488,15 @@ def application_record(
         household=household,
         rule=rule,
         period=applied_on,
-        evidence={"application": application.pk, "applicant": application.applicant, "risk_types": risk_types,
-                  "description": application.description[:300]},
+        evidence={
+            "application": application.pk,
+            "applicant": application.applicant,
+            "risk_types": risk_types,
+            "description": application.description[:300],
+        },
         source=Alert.Source.APPLICATION,
         actor=actor,
-    )  # fmt: skip
+    )
     if not hasattr(alert, "application"):
         application.alert = alert
         application.save(update_fields=["alert"])
@@ -511,9 +520,14 @@ def roster_upload(
     ``name``, ``detail``, ``amount``. Unmatched rows are kept so the bureau sees them reported back.
     """
     roster = DepartmentRoster.objects.create(
-        department=department, fact=fact, period=period, title=title, file_name=file_name[:200],
-        row_count=len(rows), uploaded_by=actor,
-    )  # fmt: skip
+        department=department,
+        fact=fact,
+        period=period,
+        title=title,
+        file_name=file_name[:200],
+        row_count=len(rows),
+        uploaded_by=actor,
+    )
     numbers = {r["id_number"] for r in rows if r.get("id_number")}
     members = {
         m.id_number: m for m in Member.objects.filter(id_number__in=numbers).select_related("household__township")
@@ -539,13 +553,17 @@ def roster_upload(
                 rule=Alert.Rule.ROSTER_HIT,
                 period=period,
                 evidence={
-                    "roster": roster.pk, "department": department.name, "fact": fact,
-                    "fact_label": str(DepartmentRoster.Fact(fact).label), "member": member.name,
-                    "detail": row.detail, "amount": str(row.amount) if row.amount is not None else None,
+                    "roster": roster.pk,
+                    "department": department.name,
+                    "fact": fact,
+                    "fact_label": str(DepartmentRoster.Fact(fact).label),
+                    "member": member.name,
+                    "detail": row.detail,
+                    "amount": str(row.amount) if row.amount is not None else None,
                 },
                 source=Alert.Source.ROSTER,
                 actor=actor,
-            )  # fmt: skip
+            )
         elif not row.problem:
             row.problem = _("No relocated household member has this ID number.")
         row.save()

@@ -1,1 +1,554 @@
+import datetime
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.scope import get_for_user_or_404, scope_of
+from exchange.export import export_filename, xlsx_response
+from portal.pagination import paginate
+from relocation.idnumbers import mask_id_number
+from relocation.models import Household
+from settlements.models import Settlement
+
+from . import services
+from .forms import (
+    ApplicationForm,
+    DismissForm,
+    IdentifyForm,
+    LedgerEntryForm,
+    NoteForm,
+    RosterUploadForm,
+    VisitForm,
+)
+from .models import Alert, DepartmentRoster, MonitoringCase, ScreeningRun, Thresholds
+from .roster import RosterError, parse_roster
+from .selectors import visits_due_for
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _wants_export(request) -> bool:
+    return request.GET.get("export") == "xlsx"
+
+
+# Alerts -----------------------------------------------------------------------------------------
+
+
+class AlertFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("All")), *Alert.Status.choices]
+    )
+    rule = forms.ChoiceField(
+        label=gettext_lazy("Rule"), required=False, choices=[("", gettext_lazy("All")), *Alert.Rule.choices]
+    )
+    settlement = forms.ModelChoiceField(
+        label=gettext_lazy("Settlement site"), required=False, queryset=Settlement.objects.none()
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = Settlement.objects.for_user(user)
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-select form-select-sm"
+
+
+def _filtered_alerts(request):
+    data = request.GET.copy()
+    data.setdefault("status", Alert.Status.OPEN)
+    form = AlertFilterForm(data, user=request.user)
+    alerts = Alert.objects.for_user(request.user).select_related("household", "household__township")
+    if form.is_valid():
+        c = form.cleaned_data
+        if c["status"]:
+            alerts = alerts.filter(status=c["status"])
+        if c["rule"]:
+            alerts = alerts.filter(rule=c["rule"])
+        if c["settlement"]:
+            alerts = alerts.filter(household__settlement=c["settlement"])
+    return form, alerts.order_by("created_at", "pk")
+
+
+@login_required
+@permission_required("monitoring.view_alert", raise_exception=True)
+@require_GET
+def alert_list(request):
+    form, alerts = _filtered_alerts(request)
+    thresholds = Thresholds.for_date()
+    days = thresholds.verification_days if thresholds else 3
+    if _wants_export(request):
+        rows = (
+            (
+                a.household.code,
+                a.household.head_name,
+                a.household.township.name,
+                a.get_rule_display(),
+                a.period,
+                a.get_status_display(),
+                timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M"),
+                _evidence_text(a),
+                a.resolution,
+            )
+            for a in alerts.iterator(chunk_size=2000)
+        )
+        return xlsx_response(
+            request=request,
+            filename=export_filename("预警清单"),
+            title=_("Alerts"),
+            columns=[
+                _("Household code"),
+                _("Head of household"),
+                _("Township"),
+                _("Rule"),
+                _("Period"),
+                _("Status"),
+                _("Raised at"),
+                _("Evidence"),
+                _("Resolution"),
+            ],
+            rows=rows,
+            object_type="monitoring.alert",
+            subtitle=str(timezone.localdate()),
+        )
+    page = paginate(request, alerts)
+    overdue_before = timezone.now() - datetime.timedelta(days=days)
+    return render(
+        request,
+        "monitoring/alert_list.html",
+        {"form": form, "page_obj": page, "alerts": page.object_list, "overdue_before": overdue_before, "days": days},
+    )
+
+
+def _evidence_text(alert: Alert) -> str:
+    return "；".join(f"{k}: {v}" for k, v in (alert.evidence or {}).items())
+
+
+@login_required
+@permission_required("monitoring.view_alert", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def alert_detail(request, alert_pk):
+    alert = get_for_user_or_404(Alert.objects.select_related("household", "case"), request.user, pk=alert_pk)
+    dismiss_form = DismissForm(prefix="dismiss")
+    identify_form = IdentifyForm(prefix="identify", alert=alert)
+    if request.method == "POST":
+        if not request.user.has_perm("monitoring.change_alert"):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "dismiss":
+                dismiss_form = DismissForm(request.POST, prefix="dismiss")
+                if dismiss_form.is_valid():
+                    services.alert_dismiss(alert=alert, reason=dismiss_form.cleaned_data["reason"], actor=request.user)
+                    messages.success(request, _("The alert has been dismissed."))
+                    return redirect("monitoring:alert_list")
+            elif action == "identify":
+                identify_form = IdentifyForm(request.POST, prefix="identify", alert=alert)
+                if identify_form.is_valid():
+                    case = services.alert_identify(alert=alert, actor=request.user, **identify_form.cleaned_data)
+                    messages.success(request, _("The household has been identified as a monitoring object."))
+                    return redirect("monitoring:case_detail", case_pk=case.pk)
+        except ValidationError as exc:
+            _errors_to_form(identify_form if action == "identify" else dismiss_form, exc)
+    thresholds = Thresholds.for_date()
+    return render(
+        request,
+        "monitoring/alert_detail.html",
+        {
+            "alert": alert,
+            "household": alert.household,
+            "dismiss_form": dismiss_form,
+            "identify_form": identify_form,
+            "due": alert.verification_due(thresholds),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# Visits and ledgers ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("monitoring.add_visit", raise_exception=True)
+@require_GET
+def visits_due(request):
+    today = timezone.localdate()
+    households = visits_due_for(request.user, within_days=14, today=today).select_related("township", "settlement")
+    if _wants_export(request):
+        rows = (
+            (
+                h.code,
+                h.head_name,
+                h.township.name,
+                h.settlement.name if h.settlement else "",
+                h.get_status_display(),
+                h.last_visit_on,
+                h.visit_due_on,
+            )
+            for h in households.iterator(chunk_size=2000)
+        )
+        return xlsx_response(
+            request=request,
+            filename=export_filename("回访到期清单"),
+            title=_("Visits due"),
+            columns=[
+                _("Household code"),
+                _("Head of household"),
+                _("Township"),
+                _("Settlement site"),
+                _("Monitoring status"),
+                _("Last visit"),
+                _("Visit due"),
+            ],
+            rows=rows,
+            object_type="monitoring.visit",
+            subtitle=str(today),
+        )
+    page = paginate(request, households)
+    return render(
+        request, "monitoring/visits_due.html", {"page_obj": page, "households": page.object_list, "today": today}
+    )
+
+
+@login_required
+@permission_required("monitoring.add_visit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def visit_create(request, household_pk):
+    household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    members = household.members.all()
+    form = VisitForm(request.POST or None, request.FILES or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            visit = services.visit_record(
+                household=household,
+                visited_on=c["visited_on"],
+                findings=c["findings"],
+                actor=request.user,
+                other_visitors=c["other_visitors"],
+                difficulties=c["difficulties"],
+                next_visit_on=c["next_visit_on"],
+                member_employment=form.member_employment(),
+                ledger=form.ledger(),
+                photos=c["photos"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The visit has been recorded. Next visit due %(date)s.") % {"date": visit.next_visit_on.isoformat()},
+            )
+            return redirect("relocation:household_detail", household_pk=household.pk)
+    return render(request, "monitoring/visit_form.html", {"form": form, "household": household})
+
+
+@login_required
+@permission_required("monitoring.add_ledgerentry", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def ledger_create(request, household_pk):
+    household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    form = LedgerEntryForm(request.POST or None, initial={"household_size": household.members.count() or None})
+    if request.method == "POST" and form.is_valid():
+        c = dict(form.cleaned_data)
+        try:
+            services.ledger_entry_save(
+                household=household,
+                period=c.pop("period"),
+                actor=request.user,
+                household_size=c.pop("household_size"),
+                community_integration=c.pop("community_integration"),
+                notes=c.pop("notes"),
+                **c,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The ledger entry has been saved."))
+            return redirect("relocation:household_detail", household_pk=household.pk)
+    return render(request, "monitoring/ledger_form.html", {"form": form, "household": household})
+
+
+@login_required
+@permission_required("monitoring.add_application", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def application_create(request, household_pk):
+    household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_record(household=household, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The application has been recorded and entered in the alert queue."))
+            return redirect("monitoring:alert_detail", alert_pk=application.alert_id)
+    return render(request, "monitoring/application_form.html", {"form": form, "household": household})
+
+
+# Cases ------------------------------------------------------------------------------------------
+
+
+def _case_deadlines(case: MonitoringCase, thresholds: Thresholds | None) -> dict:
+    """The deadline of the case's next identification step, and whether it has passed."""
+    if thresholds is None:
+        return {}
+    if case.status == MonitoringCase.Status.IDENTIFIED:
+        due = case.identified_at + datetime.timedelta(days=thresholds.review_days)
+    elif case.status == MonitoringCase.Status.REVIEWED:
+        due = timezone.localdate(case.reviewed_at) + datetime.timedelta(days=thresholds.approval_days)
+    else:
+        return {}
+    return {"due": due, "overdue": due < timezone.localdate()}
+
+
+@login_required
+@permission_required("monitoring.view_monitoringcase", raise_exception=True)
+@require_GET
+def case_list(request):
+    status = request.GET.get("status", "open")
+    cases = MonitoringCase.objects.for_user(request.user).select_related("household", "household__township")
+    if status == "open":
+        cases = cases.filter(status__in=MonitoringCase.OPEN_STATUSES)
+    elif status in MonitoringCase.Status.values:
+        cases = cases.filter(status=status)
+    thresholds = Thresholds.for_date()
+    if _wants_export(request):
+        rows = (
+            (
+                c.household.code,
+                c.household.head_name,
+                c.household.township.name,
+                c.get_object_type_display(),
+                "、".join(c.risk_type_labels()),
+                c.get_discovery_channel_display(),
+                c.get_status_display(),
+                c.identified_at,
+                c.eliminated_at,
+            )
+            for c in cases.iterator(chunk_size=2000)
+        )
+        return xlsx_response(
+            request=request,
+            filename=export_filename("监测对象清单"),
+            title=_("Monitoring cases"),
+            columns=[
+                _("Household code"),
+                _("Head of household"),
+                _("Township"),
+                _("Object type"),
+                _("Risk types"),
+                _("Discovery channel"),
+                _("Status"),
+                _("Identified on"),
+                _("Risk eliminated on"),
+            ],
+            rows=rows,
+            object_type="monitoring.monitoringcase",
+            subtitle=str(timezone.localdate()),
+        )
+    page = paginate(request, cases)
+    for case in page.object_list:
+        case.deadline = _case_deadlines(case, thresholds)
+    statuses = [("open", _("Open")), *MonitoringCase.Status.choices]
+    return render(
+        request,
+        "monitoring/case_list.html",
+        {"page_obj": page, "cases": page.object_list, "status": status, "statuses": statuses},
+    )
+
+
+@login_required
+@permission_required("monitoring.view_monitoringcase", raise_exception=True)
+@require_GET
+def case_detail(request, case_pk):
+    case = get_for_user_or_404(MonitoringCase.objects.select_related("household"), request.user, pk=case_pk)
+    thresholds = Thresholds.for_date()
+    obstacles = services.elimination_obstacles(case) if case.status == MonitoringCase.Status.APPROVED else []
+    return render(
+        request,
+        "monitoring/case_detail.html",
+        {
+            "case": case,
+            "household": case.household,
+            "alerts": case.alerts.order_by("created_at"),
+            "deadline": _case_deadlines(case, thresholds),
+            "obstacles": obstacles,
+            "note_form": NoteForm(),
+        },
+    )
+
+
+def _review(case, approve, note, actor):
+    return services.case_review(case=case, approve=approve, note=note, actor=actor)
+
+
+def _approve(case, approve, note, actor):
+    return services.case_approve(case=case, approve=approve, note=note, actor=actor)
+
+
+def _eliminate(case, approve, note, actor):
+    return services.case_eliminate(case=case, note=note, actor=actor)
+
+
+def _long_term(case, approve, note, actor):
+    return services.case_track_long_term(case=case, note=note, actor=actor)
+
+
+CASE_ACTIONS = {
+    "review": ("monitoring.review_monitoringcase", _review),
+    "approve": ("monitoring.approve_monitoringcase", _approve),
+    "eliminate": ("monitoring.eliminate_monitoringcase", _eliminate),
+    "long_term": ("monitoring.eliminate_monitoringcase", _long_term),
+}
+
+
+@login_required
+@require_POST
+def case_action(request, case_pk, action):
+    case = get_for_user_or_404(MonitoringCase, request.user, pk=case_pk)
+    if action not in CASE_ACTIONS:
+        raise PermissionDenied
+    permission, call = CASE_ACTIONS[action]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        call(case, request.POST.get("decision") != "reject", form.cleaned_data.get("note", ""), request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The case has been updated."))
+    return redirect("monitoring:case_detail", case_pk=case.pk)
+
+
+# Department rosters -----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("monitoring.view_departmentroster", raise_exception=True)
+@require_GET
+def roster_list(request):
+    rosters = DepartmentRoster.objects.for_user(request.user).select_related("department", "uploaded_by")
+    page = paginate(request, rosters)
+    return render(request, "monitoring/roster_list.html", {"page_obj": page, "rosters": page.object_list})
+
+
+@login_required
+@permission_required("monitoring.add_departmentroster", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def roster_upload(request):
+    department = request.user.department
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if department is None:
+        form.add_error(None, _("Your account belongs to no department; ask the administrator."))
+    elif request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            rows = parse_roster(c["file"])
+        except RosterError as exc:
+            form.add_error("file", str(exc))
+        else:
+            roster = services.roster_upload(
+                department=department,
+                fact=c["fact"],
+                period=c["period"],
+                title=c["title"],
+                rows=rows,
+                actor=request.user,
+                file_name=c["file"].name,
+            )
+            messages.success(
+                request,
+                _("%(matched)s of %(rows)s rows matched a relocated household member and were assigned.")
+                % {"matched": roster.matched_count, "rows": roster.row_count},
+            )
+            return redirect("monitoring:roster_detail", roster_pk=roster.pk)
+    return render(request, "monitoring/roster_form.html", {"form": form})
+
+
+def _row_outcome(row) -> str:
+    """What became of a roster row, as the bureau sees it: 交办 then 反馈."""
+    if row.alert_id is None:
+        return _("Not matched: %(problem)s") % {"problem": row.problem}
+    if row.alert.status == Alert.Status.OPEN:
+        return _("Assigned to %(township)s, awaiting verification") % {"township": row.township}
+    if row.alert.status == Alert.Status.DISMISSED:
+        return _("Feedback: verified, no risk (%(reason)s)") % {"reason": row.alert.resolution}
+    return _("Feedback: identified as a monitoring object")
+
+
+@login_required
+@permission_required("monitoring.view_departmentroster", raise_exception=True)
+@require_GET
+def roster_detail(request, roster_pk):
+    roster = get_for_user_or_404(DepartmentRoster.objects.select_related("department"), request.user, pk=roster_pk)
+    rows = roster.rows.select_related("township", "alert").order_by("row_number")
+    show = request.GET.get("show", "")
+    if show == "unmatched":
+        rows = rows.filter(alert__isnull=True)
+    elif show == "matched":
+        rows = rows.filter(alert__isnull=False)
+    full = request.user.can_see_personal_data()
+    if _wants_export(request):
+        data = (
+            (
+                r.row_number,
+                r.id_number if full else mask_id_number(r.id_number),
+                r.name,
+                r.detail,
+                r.amount,
+                r.township.name if r.township else "",
+                _row_outcome(r),
+            )
+            for r in rows.iterator(chunk_size=2000)
+        )
+        return xlsx_response(
+            request=request,
+            filename=export_filename(f"部门筛查反馈_{roster.pk}"),
+            title=roster.title,
+            columns=[_("Row"), _("ID number"), _("Name"), _("Detail"), _("Amount (yuan)"), _("Township"), _("Outcome")],
+            rows=data,
+            object_type="monitoring.rosterrow",
+            subtitle=f"{roster.department} {roster.period}",
+            detail=f"roster={roster.pk}",
+        )
+    page = paginate(request, rows)
+    for r in page.object_list:
+        r.outcome = _row_outcome(r)
+    counts = roster.rows.aggregate(
+        open=Count("pk", filter=Q(alert__status=Alert.Status.OPEN)),
+        done=Count("pk", filter=Q(alert__isnull=False) & ~Q(alert__status=Alert.Status.OPEN)),
+    )
+    return render(
+        request,
+        "monitoring/roster_detail.html",
+        {"roster": roster, "page_obj": page, "rows": page.object_list, "show": show, "counts": counts, "full": full},
+    )
+
+
+# Thresholds -------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("monitoring.view_thresholds", raise_exception=True)
+@require_GET
+def thresholds_list(request):
+    years = Thresholds.objects.select_related("updated_by").order_by("-year")
+    changes = Thresholds.history.select_related("history_user").order_by("-history_date")[:30]
+    runs = ScreeningRun.objects.order_by("-started_at")[:10] if scope_of(request.user).everything else []
+    return render(request, "monitoring/thresholds_list.html", {"years": years, "changes": changes, "runs": runs})

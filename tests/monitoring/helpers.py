@@ -21,9 +21,15 @@ def months_before(as_of: datetime.date, n: int) -> list[datetime.date]:
 
 
 def thresholds(year: int = 2026, **overrides) -> Thresholds:
-    values = {"income_line": Decimal("8800"), "warning_multiplier": Decimal("1.5"), "income_drop_percent": 30,
-              "drop_baseline_months": 3, "medical_expense_threshold": Decimal("5000"),
-              "schooling_expense_threshold": Decimal("10000"), "observation_months": 6} | overrides  # fmt: skip
+    values = {
+        "income_line": Decimal("8800"),
+        "warning_multiplier": Decimal("1.5"),
+        "income_drop_percent": 30,
+        "drop_baseline_months": 3,
+        "medical_expense_threshold": Decimal("5000"),
+        "schooling_expense_threshold": Decimal("10000"),
+        "observation_months": 6,
+    } | overrides
     t, _ = Thresholds.objects.update_or_create(year=year, defaults=values)
     return t
 

@@ -72,8 +72,10 @@ def test_zero_employment_trips_and_one_employed_member_passes(cast, yearly):
     assert rules_of(working) == rules_of(unable) == set()
 
 
-@pytest.mark.parametrize(("field", "rule", "limit"), [("medical_expense", "medical_expense", 5000),
-                                                      ("schooling_expense", "schooling_expense", 10000)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("field", "rule", "limit"),
+    [("medical_expense", "medical_expense", 5000), ("schooling_expense", "schooling_expense", 10000)],
+)
 def test_rigid_expense_trips_at_the_threshold_and_passes_below(cast, yearly, field, rule, limit):
     heavy, light = household(cast.yangkou), household(cast.yangkou)
     give_ledger(heavy, monthly_income=RICH)
@@ -89,10 +91,15 @@ def test_rigid_expense_trips_at_the_threshold_and_passes_below(cast, yearly, fie
 
 def test_overdue_visit_trips_and_a_visit_not_yet_due_passes(cast, yearly):
     late, on_time = household(cast.yangkou), household(cast.yangkou)
-    Visit.objects.create(household=late, visited_on=datetime.date(2026, 8, 1), findings="ok",
-                         next_visit_on=datetime.date(2026, 11, 1))  # fmt: skip
-    Visit.objects.create(household=on_time, visited_on=datetime.date(2026, 10, 1), findings="ok",
-                         next_visit_on=datetime.date(2026, 12, 1))  # fmt: skip
+    Visit.objects.create(
+        household=late, visited_on=datetime.date(2026, 8, 1), findings="ok", next_visit_on=datetime.date(2026, 11, 1)
+    )
+    Visit.objects.create(
+        household=on_time,
+        visited_on=datetime.date(2026, 10, 1),
+        findings="ok",
+        next_visit_on=datetime.date(2026, 12, 1),
+    )
     for h in (late, on_time):
         give_ledger(h, monthly_income=RICH)
     screen(as_of=AS_OF)

@@ -1,0 +1,64 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Alert, DepartmentRoster, LedgerEntry, MonitoringCase, ScreeningRun, Thresholds
+
+
+@admin.register(Thresholds)
+class ThresholdsAdmin(SimpleHistoryAdmin):
+    """Where the administrator sets each year's thresholds; the history button shows every change."""
+
+    list_display = [
+        "year",
+        "income_line",
+        "warning_multiplier",
+        "income_drop_percent",
+        "observation_months",
+        "visit_interval_normal",
+        "visit_interval_monitored",
+        "updated_at",
+        "updated_by",
+    ]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ScreeningRun)
+class ScreeningRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "mode", "status", "as_of", "alerts_raised", "finished_at"]
+    list_filter = ["mode", "status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(SimpleHistoryAdmin):
+    list_display = ["household", "rule", "period", "status", "created_at"]
+    list_filter = ["rule", "status"]
+    raw_id_fields = ["household", "case"]
+    readonly_fields = ["created_by", "resolved_by"]
+
+
+@admin.register(MonitoringCase)
+class MonitoringCaseAdmin(SimpleHistoryAdmin):
+    list_display = ["household", "object_type", "status", "identified_at", "eliminated_at"]
+    list_filter = ["status", "object_type"]
+    raw_id_fields = ["household"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["household", "period", "household_size", "wage_income", "medical_expense", "source"]
+    raw_id_fields = ["household"]
+
+
+@admin.register(DepartmentRoster)
+class DepartmentRosterAdmin(admin.ModelAdmin):
+    list_display = ["title", "department", "fact", "period", "row_count", "matched_count", "uploaded_at"]

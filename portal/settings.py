@@ -36,6 +36,17 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # The portal's apps first: their translations and templates take precedence over the libraries'
+    # ("Name" is 姓名 here, not a task name).
+    "accounts",
+    "settlements",
+    "relocation",
+    "monitoring",
+    "assistance",
+    "dashboards",
+    "exchange",
+    "notifications",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,15 +63,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "accounts",
-    "settlements",
-    "relocation",
-    "monitoring",
-    "assistance",
-    "dashboards",
-    "exchange",
-    "notifications",
-    "portal",
 ]
 
 MIDDLEWARE = [

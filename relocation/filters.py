@@ -24,11 +24,21 @@ def search_households(queryset, term: str):
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=Township.objects.none())
-    settlement = django_filters.ModelChoiceFilter(label=_("Settlement site"), queryset=Settlement.objects.none())
-    household_type = django_filters.ChoiceFilter(label=_("Household type"), choices=Household.Type.choices)
-    status = django_filters.ChoiceFilter(label=_("Monitoring status"), choices=Household.Status.choices)
-    placement = django_filters.ChoiceFilter(label=_("Placement form"), choices=Household.Placement.choices)
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"), queryset=Township.objects.none(), empty_label=_("All")
+    )
+    settlement = django_filters.ModelChoiceFilter(
+        label=_("Settlement site"), queryset=Settlement.objects.none(), empty_label=_("All")
+    )
+    household_type = django_filters.ChoiceFilter(
+        label=_("Household type"), choices=Household.Type.choices, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Monitoring status"), choices=Household.Status.choices, empty_label=_("All")
+    )
+    placement = django_filters.ChoiceFilter(
+        label=_("Placement form"), choices=Household.Placement.choices, empty_label=_("All")
+    )
 
     class Meta:
         model = Household

@@ -22,6 +22,7 @@ from .selectors import (
     household_list_url,
     households_for,
     member_counts,
+    percent,
     scope_key,
     url_or_none,
     zero_employment_counts,
@@ -30,7 +31,8 @@ from .selectors import (
 
 def dashboard_for(user, focus: Focus) -> dict:
     """The cards and charts of one dashboard page for this user's scope (cached)."""
-    key = ("page", scope_key(user), focus.cache_part, translation.get_language())
+    # Role too: which lists a figure may link to depends on the user's permissions.
+    key = ("page", scope_key(user), user.role, user.is_superuser, focus.cache_part, translation.get_language())
     return cache.cached(key, lambda: compute(user, focus))
 
 
@@ -39,7 +41,7 @@ def compute(user, focus: Focus) -> dict:
     households = households_for(user, focus)
     cards: list[Card] = []
     charts: list[Chart] = []
-    frame(focus, households, cards, charts)
+    frame(user, focus, households, cards, charts)
     for part in parts.PARTS:
         if part.available():
             part.build(user=user, focus=focus, households=households, cards=cards, charts=charts)
@@ -48,11 +50,6 @@ def compute(user, focus: Focus) -> dict:
         "charts": [c.as_dict() for c in charts],
         "computed_at": timezone.now().isoformat(),
     }
-
-
-def percent(part: int, whole: int) -> float | None:
-    """A percentage with one decimal, or None when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else None
 
 
 class PlaceTotals:
@@ -94,7 +91,7 @@ def place_columns() -> list[str]:
     ]
 
 
-def frame(focus: Focus, households, cards: list[Card], charts: list[Chart]) -> None:
+def frame(user, focus: Focus, households, cards: list[Card], charts: list[Chart]) -> None:
     """The figures every dashboard has: households, people, places, status and employment."""
     hh_rows = household_counts(households)
     member_rows = member_counts(households)
@@ -128,7 +125,7 @@ def frame(focus: Focus, households, cards: list[Card], charts: list[Chart]) -> N
     total_zero = sum(r["n"] for r in zero_rows)
     total_can_work = sum(employment_can_work.values())
     total_employed = sum(v for k, v in employment_can_work.items() if k in Member.EMPLOYED)
-    zero_url = zero_employment_url(focus)
+    zero_url = zero_employment_url(user, focus)
 
     cards.extend(
         [
@@ -162,9 +159,9 @@ def frame(focus: Focus, households, cards: list[Card], charts: list[Chart]) -> N
     )
 
     if focus.level == "district":
-        charts.append(township_chart(focus, by_township))
+        charts.append(township_chart(user, focus, by_township))
     if focus.level in ("district", "township"):
-        charts.append(site_chart(focus, by_site, zero_url))
+        charts.append(site_chart(focus, by_site))
 
     chart = Chart("status", _("Households by monitoring status"), "pie", [_("Status"), _("Households")])
     for value, label in Household.Status.choices:
@@ -198,12 +195,14 @@ def frame(focus: Focus, households, cards: list[Card], charts: list[Chart]) -> N
     charts.append(chart)
 
 
-def zero_employment_url(focus: Focus) -> str | None:
-    """The list of zero-employment households, when the assistance app provides one."""
-    return url_or_none("assistance:zero_employment_list", focus.list_filter)
+def zero_employment_url(user, focus: Focus) -> str | None:
+    """The assistance app's list of zero-employment households, which can narrow to a township only."""
+    if focus.level == "settlement" or not user.has_perm("assistance.view_employmentrecord"):
+        return None
+    return url_or_none("assistance:zero_employment", focus.list_filter)
 
 
-def township_chart(focus: Focus, totals: PlaceTotals) -> Chart:
+def township_chart(user, focus: Focus, totals: PlaceTotals) -> Chart:
     """Every township of the scope with its households: the first step of the drill-down."""
     chart = Chart(
         "townships",
@@ -217,12 +216,12 @@ def township_chart(focus: Focus, totals: PlaceTotals) -> Chart:
     for township in Township.objects.filter(pk__in=ids).order_by("code"):
         params = {"township": township.pk}
         link = url_or_none("dashboards:township", township_pk=township.pk)
-        cells = place_cell_links(params, zero_employment_url(Focus(township=township)))
+        cells = place_cell_links(params, zero_employment_url(user, Focus(township=township)))
         chart.add([township.name, *totals.row(township.pk)], link, cells)
     return chart
 
 
-def site_chart(focus: Focus, totals: PlaceTotals, zero_url: str | None) -> Chart:
+def site_chart(focus: Focus, totals: PlaceTotals) -> Chart:
     """Every settlement site of the scope or township at a glance; households at no site last."""
     chart = Chart(
         "settlements",
@@ -237,7 +236,8 @@ def site_chart(focus: Focus, totals: PlaceTotals, zero_url: str | None) -> Chart
     for site in sites:
         label = site.name if focus.level == "township" else f"{site.township.name} · {site.name}"
         link = url_or_none("dashboards:settlement", settlement_pk=site.pk)
-        cells = place_cell_links({"settlement": site.pk}, zero_employment_url(Focus(settlement=site)))
+        # The zero-employment list cannot narrow to a site, so a site's number links nowhere.
+        cells = place_cell_links({"settlement": site.pk}, None)
         chart.add([label, *totals.row(site.pk)], link, cells)
     if totals.households.get(None):
         # Households of the scope not attached to any site (dispersed relocation recorded without one):

@@ -6,8 +6,17 @@ whatever has landed. Each part issues a fixed number of aggregate queries.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.apps import apps
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Sum, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_of
+
+from .selectors import Card, Chart, percent, url_or_none
 
 
 def models_exist(*labels: str) -> bool:
@@ -32,4 +41,274 @@ class Part:
         return models_exist(*self.models)
 
 
-PARTS: list[Part] = []
+def link(user, perm: str, focus, name: str, params: dict | None = None, *, places: tuple[str, ...] = ("district",)):
+    """A drill-down link, only where the target list can show exactly the counted rows.
+
+    ``places`` names the page levels at which the list's own filters select the same rows as the
+    figure: a list with no place filter matches only the district page (the user's whole scope).
+    """
+    if focus.level not in places or not user.has_perm(perm):
+        return None
+    params = dict(params or {})
+    if focus.level == "settlement":
+        params["settlement"] = focus.settlement.pk
+    elif focus.level == "township":
+        params["township"] = focus.township.pk
+    return url_or_none(name, params)
+
+
+def monitoring_part(*, user, focus, households, cards, charts) -> None:
+    """Alerts, identifications, monitoring objects, return visits and ledger income."""
+    from monitoring.models import Alert, LedgerEntry, MonitoringCase, RiskType, Thresholds
+    from monitoring.selectors import with_visit_due
+
+    now = timezone.now()
+    today = timezone.localdate()
+    thresholds = Thresholds.for_date(today)
+    verify_days = thresholds.verification_days if thresholds else 3
+    in_scope = households.values("pk")
+
+    # Open alerts by age, and how many are past the verification deadline: one query.
+    alerts = Alert.objects.filter(household__in=in_scope, status=Alert.Status.OPEN)
+    bounds = [(0, verify_days), (verify_days, 7), (7, 15), (15, 30), (30, None)]
+    bounds = [(lo, hi) for lo, hi in bounds if hi is None or hi > lo]
+    counts = {"total": Count("pk"), "overdue": Count("pk", filter=Q(created_at__lt=now - timedelta(days=verify_days)))}
+    for i, (lo, hi) in enumerate(bounds):
+        q = Q(created_at__lte=now - timedelta(days=lo))
+        if hi is not None:
+            q &= Q(created_at__gt=now - timedelta(days=hi))
+        counts[f"age{i}"] = Count("pk", filter=q)
+    ages = alerts.aggregate(**counts)
+    cards.append(
+        Card(
+            "open_alerts",
+            _("Alerts awaiting verification"),
+            ages["total"],
+            _("alerts"),
+            link(user, "monitoring.view_alert", focus, "monitoring:alert_list", {"status": "open"},
+                 places=("district", "settlement")),
+        )
+    )  # fmt: skip
+    cards.append(
+        Card(
+            "identification_overdue",
+            _("Verifications overdue"),
+            ages["overdue"],
+            _("alerts"),
+            hint=_("Alerts not verified within %(days)s days of being raised.") % {"days": verify_days},
+            alarm=ages["overdue"] > 0,
+        )
+    )
+    chart = Chart("alert_age", _("Open alerts by age"), "bar", [_("Days since raised"), _("Open alerts")])
+    for i, (lo, hi) in enumerate(bounds):
+        label = _("%(lo)s–%(hi)s days") % {"lo": lo, "hi": hi} if hi else _("over %(lo)s days") % {"lo": lo}
+        chart.add([label, ages[f"age{i}"]])
+    charts.append(chart)
+
+    by_rule = dict(alerts.order_by().values_list("rule").annotate(n=Count("pk")))
+    chart = Chart("alert_rules", _("Open alerts by rule"), "bar", [_("Rule"), _("Open alerts")], horizontal=True)
+    for value, label in Alert.Rule.choices:
+        url = link(user, "monitoring.view_alert", focus, "monitoring:alert_list", {"status": "open", "rule": value},
+                   places=("district", "settlement"))  # fmt: skip
+        chart.add([label, by_rule.get(value, 0)], url, {1: url})
+    charts.append(chart)
+
+    # Open monitoring cases by object type and by risk type: one query. Risk types are a JSON list;
+    # matching the quoted value in its text works the same on PostgreSQL and SQLite.
+    cases = MonitoringCase.objects.filter(household__in=in_scope, status__in=MonitoringCase.OPEN_STATUSES)
+    case_counts = {"total": Count("pk")}
+    for value in MonitoringCase.ObjectType.values:
+        case_counts[f"type_{value}"] = Count("pk", filter=Q(object_type=value))
+    for value in RiskType.values:
+        case_counts[f"risk_{value}"] = Count("pk", filter=Q(risk_text__contains=f'"{value}"'))
+    found = cases.annotate(risk_text=Cast("risk_types", TextField())).aggregate(**case_counts)
+    cards.append(
+        Card(
+            "open_cases",
+            _("Open monitoring cases"),
+            found["total"],
+            _("households"),
+            link(user, "monitoring.view_monitoringcase", focus, "monitoring:case_list", {"status": "open"}),
+        )
+    )
+    chart = Chart("case_types", _("Monitoring objects by type"), "pie", [_("Object type"), _("Open cases")])
+    for value, label in MonitoringCase.ObjectType.choices:
+        chart.add([label, found[f"type_{value}"]])
+    charts.append(chart)
+    chart = Chart(
+        "risk_types",
+        _("Monitoring objects by risk type"),
+        "bar",
+        [_("Risk type"), _("Open cases")],
+        horizontal=True,
+        note=_("A household with several risks is counted under each of them."),
+    )
+    for value, label in RiskType.choices:
+        chart.add([label, found[f"risk_{value}"]])
+    charts.append(chart)
+
+    # Return visits: households whose next visit is not yet overdue, as the visit list reckons it.
+    overdue = Count("pk", filter=Q(visit_due_on__lt=today))
+    visits = with_visit_due(households).aggregate(total=Count("pk"), overdue=overdue)
+    on_time = visits["total"] - visits["overdue"]
+    cards.append(
+        Card(
+            "visits_on_time",
+            _("Visits within their interval"),
+            percent(on_time, visits["total"]),
+            "%",
+            hint=_("%(overdue)s of %(total)s households are overdue for a return visit.")
+            % {"overdue": visits["overdue"], "total": visits["total"]},
+            alarm=visits["overdue"] > 0,
+        )
+    )
+
+    # Per-capita income: the monthly trend over a year, and where households stand against the line.
+    start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    ledgers = LedgerEntry.objects.filter(household__in=in_scope, period__gte=start)
+    income = F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
+    trend = (
+        ledgers.order_by("period")
+        .values("period")
+        .annotate(income=Sum(income), people=Sum("household_size"), n=Count("pk"))
+    )
+    chart = Chart(
+        "income_trend",
+        _("Per-capita monthly income"),
+        "line",
+        [_("Month"), _("Per-capita income (yuan a month)"), _("Ledgers recorded")],
+        note=_("Income of all sources over the household size, in the monthly ledgers of the last twelve months."),
+    )
+    for row in trend:
+        per_capita = round(float(row["income"]) / row["people"], 1) if row["people"] else None
+        chart.add([row["period"].strftime("%Y-%m"), per_capita, row["n"]])
+    charts.append(chart)
+
+    if thresholds is not None:
+        line = float(thresholds.income_line)
+        warning = float(thresholds.warning_line)
+        yearly = (
+            ledgers.order_by()
+            .values("household")
+            .annotate(total=Sum(income), size=Max("household_size"), months=Count("pk"))
+            .annotate(per_capita=ExpressionWrapper(
+                F("total") * 12 / (F("size") * F("months")), output_field=FloatField()))
+        )  # fmt: skip
+        bands = yearly.aggregate(
+            below=Count("household", filter=Q(per_capita__lt=line)),
+            warning=Count("household", filter=Q(per_capita__gte=line, per_capita__lt=warning)),
+            above=Count("household", filter=Q(per_capita__gte=warning)),
+        )
+        chart = Chart(
+            "income_bands",
+            _("Households by per-capita income"),
+            "bar",
+            [_("Annual per-capita income"), _("Households")],
+            note=_("Over the ledgers of the last twelve months, against the %(year)s monitoring line of %(line)s yuan.")
+            % {"year": thresholds.year, "line": thresholds.income_line},
+        )
+        chart.add([_("Below the monitoring line"), bands["below"]])
+        chart.add([_("Between the line and the warning line"), bands["warning"]])
+        chart.add([_("Above the warning line"), bands["above"]])
+        charts.append(chart)
+
+
+def assistance_part(*, user, focus, households, cards, charts) -> None:
+    """Assistance measures by type and status; departments' progress reports on the policy tasks."""
+    from assistance.models import Measure, MeasureType
+
+    rows = (
+        Measure.objects.filter(household__in=households.values("pk"))
+        .order_by()
+        .values_list("measure_type", "status")
+        .annotate(n=Count("pk"))
+    )
+    table: dict[str, dict[str, int]] = {}
+    for measure_type, status, n in rows:
+        table.setdefault(measure_type, {})[status] = n
+    statuses = Measure.Status.choices
+    chart = Chart(
+        "measures",
+        _("Assistance measures by type and status"),
+        "stacked",
+        [_("Measure type"), *[label for _value, label in statuses]],
+        series=list(range(1, len(statuses) + 1)),
+        horizontal=True,
+    )
+    for value, label in MeasureType.choices:
+        counts = [table.get(value, {}).get(s, 0) for s, _label in statuses]
+        url = link(user, "assistance.view_measure", focus, "assistance:measure_list", {"type": value})
+        cells = {
+            i + 1: link(user, "assistance.view_measure", focus, "assistance:measure_list", {"type": value, "status": s})
+            for i, (s, _label) in enumerate(statuses)
+        }
+        chart.add([label, *counts], url, cells)
+    charts.append(chart)
+    open_measures = sum(
+        n for per in table.values() for s, n in per.items() if s in (Measure.Status.PLANNED, Measure.Status.IN_PROGRESS)
+    )
+    cards.append(Card("open_measures", _("Measures under way"), open_measures, _("measures")))
+
+    if focus.level == "district" and scope_of(user).everything:
+        from assistance.selectors import task_progress
+
+        progress = task_progress()
+        reported = sum(1 for r in progress if r["report"] is not None)
+        late = sum(1 for r in progress if r["late"])
+        chart = Chart(
+            "tasks",
+            _("Department reports on the policy tasks"),
+            "pie",
+            [_("Reporting"), _("Department tasks")],
+            note=_("Each department's report for the current period of each task it is assigned."),
+        )
+        tasks_url = url_or_none("assistance:task_list") if user.has_perm("assistance.view_policytask") else None
+        chart.add([_("Reported"), reported], tasks_url)
+        chart.add([_("Not yet reported"), len(progress) - reported - late], tasks_url)
+        chart.add([_("Late"), late], tasks_url)
+        charts.append(chart)
+        cards.append(Card("late_reports", _("Late department reports"), late, _("tasks"), tasks_url, alarm=late > 0))
+
+
+def site_ledger_part(*, user, focus, households, cards, charts) -> None:
+    """Safety hazards and residents' requests: open and overdue."""
+    from settlements.models import ResidentRequest, SafetyHazard
+
+    today = timezone.localdate()
+    chart = Chart(
+        "site_ledgers",
+        _("Safety hazards and residents' requests"),
+        "bar",
+        [_("Ledger"), _("Open"), _("Overdue")],
+        series=[1, 2],
+    )
+    for key, model, label in (
+        ("hazards", SafetyHazard, _("Safety hazards")),
+        ("requests", ResidentRequest, _("Residents' requests and complaints")),
+    ):
+        qs = model.objects.for_user(user)
+        if focus.settlement is not None:
+            qs = qs.filter(settlement=focus.settlement)
+        elif focus.township is not None:
+            qs = qs.filter(settlement__township=focus.township)
+        open_ = qs.open()
+        found = open_.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(pk__in=qs.overdue(today).values("pk"))))
+        chart.add([label, found["open"], found["overdue"]])
+        cards.append(
+            Card(
+                f"{key}_overdue",
+                _("%(ledger)s overdue") % {"ledger": label},
+                found["overdue"],
+                hint=_("%(open)s open") % {"open": found["open"]},
+                alarm=found["overdue"] > 0,
+            )
+        )
+    charts.append(chart)
+
+
+PARTS = [
+    Part("monitoring", ("monitoring.Alert", "monitoring.MonitoringCase", "monitoring.Visit", "monitoring.LedgerEntry",
+                        "monitoring.Thresholds"), monitoring_part),
+    Part("assistance", ("assistance.Measure", "assistance.TaskAssignment"), assistance_part),
+    Part("site_ledgers", ("settlements.SafetyHazard", "settlements.ResidentRequest"), site_ledger_part),
+]  # fmt: skip

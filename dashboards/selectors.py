@@ -109,6 +109,11 @@ class Card:
         return self.__dict__.copy()
 
 
+def percent(part: int, whole: int) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 def url_or_none(name: str, params: dict | None = None, **kwargs) -> str | None:
     """The URL of a named page with a query string, or None while the page does not exist yet."""
     try:

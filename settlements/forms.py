@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +165,14 @@ class RequestForm(HouseholdByCodeMixin, SiteLedgerForm):
         super().__init__(*args, **kwargs)
         self.init_household_code()
         self.fields["assigned_department"].queryset = Department.objects.filter(is_active=True)
-        self.fields["assigned_township"].queryset = Township.objects.all()
+        # A request goes to a township the user works with; the access rule keeps other townships' names
+        # out of a user's pages. District-wide staff may assign to any township.
+        sites = Settlement.objects.for_user(self.user)
+        self.fields["assigned_township"].queryset = (
+            Township.objects.all()
+            if self.user.is_superuser or self.user.district_wide
+            else Township.objects.filter(Q(pk__in=sites.values("township")) | Q(staff=self.user)).distinct()
+        )
 
     def clean_requester_phone(self):
         try:

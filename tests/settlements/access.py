@@ -1,6 +1,41 @@
-FOREIGN_KWARGS = {"settlement_pk": lambda cast: cast.yangkou_site.pk}
-LIST_URLS = {"settlements:settlement_list"}
+from tests.settlements.factories import yangkou_rows
+
+FOREIGN_KWARGS = {
+    "settlement_pk": lambda cast: cast.yangkou_site.pk,
+    "facility_pk": lambda cast: yangkou_rows(cast)["facility"].pk,
+    "hazard_pk": lambda cast: yangkou_rows(cast)["hazard"].pk,
+    "photo_pk": lambda cast: yangkou_rows(cast)["photo"].pk,
+    "activity_pk": lambda cast: yangkou_rows(cast)["activity"].pk,
+    "dispute_pk": lambda cast: yangkou_rows(cast)["dispute"].pk,
+    "request_pk": lambda cast: yangkou_rows(cast)["request"].pk,
+    "asset_pk": lambda cast: yangkou_rows(cast)["asset"].pk,
+}
+_LEDGERS = ["facility", "hazard", "activity", "dispute", "request", "asset"]
+LIST_URLS = {
+    "settlements:settlement_list",
+    "settlements:ledger_index",
+    "settlements:maintenance_list",
+    "settlements:maintenance_print",
+    *[f"settlements:{name}_{page}" for name in _LEDGERS for page in ("list", "print", "create")],
+}
+# A workbook is streamed and zipped, so the matrix cannot read it for markers; tests/settlements/
+# test_exports.py opens each one as Alice's neighbours and checks it holds none of her rows.
+_WORKBOOK = "a streamed workbook: its scope is checked in tests/settlements/test_exports.py"
+EXEMPT_URLS = {
+    "settlements:maintenance_export": _WORKBOOK,
+    "settlements:asset_income_export": _WORKBOOK,
+    **{f"settlements:{name}_export": _WORKBOOK for name in _LEDGERS},
+}
 
 
 def MARKERS(cast):
-    return [cast.yangkou_site.name]
+    rows = yangkou_rows(cast)
+    return [
+        cast.yangkou_site.name,
+        rows["facility"].name,
+        rows["hazard"].description,
+        rows["activity"].title,
+        rows["dispute"].parties,
+        rows["request"].content,
+        rows["asset"].name,
+    ]

@@ -13,7 +13,6 @@ urlpatterns = [
     path("measures/", views.measure_list, name="measure_list"),
     path("measures/<int:measure_pk>/", views.measure_detail, name="measure_detail"),
     path("measures/<int:measure_pk>/edit/", views.measure_edit, name="measure_edit"),
-    path("ledger.xlsx", views.ledger_export, name="ledger_export"),
     path("employment/zero/", views.zero_employment, name="zero_employment"),
     path("employment/new/<int:household_pk>/", views.employment_create, name="employment_create"),
     path("employment/<int:record_pk>/end/", views.employment_end, name="employment_end"),

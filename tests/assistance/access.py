@@ -1,0 +1,128 @@
+"""Assistance URLs in the access matrix: Yangkou's plans, measures, records and applications."""
+
+import datetime
+from decimal import Decimal
+
+
+def _plan(cast):
+    from assistance.models import AssistancePlan
+
+    return AssistancePlan.objects.get_or_create(
+        household=cast.alice_household, defaults={"summary": "洋口帮扶方案标记"}
+    )[0]
+
+
+def _measure(cast):
+    from accounts.models import Department
+    from assistance.models import Measure
+
+    # Assigned to 民政局, not to erin's 人社局: erin must not reach it.
+    return Measure.objects.get_or_create(
+        plan=_plan(cast),
+        household=cast.alice_household,
+        description="洋口帮扶措施标记",
+        defaults={"measure_type": "relief", "department": Department.objects.get(code="mzj"), "cadre": "张三"},
+    )[0]
+
+
+def _record(cast):
+    from assistance.models import EmploymentRecord
+
+    return EmploymentRecord.objects.get_or_create(
+        member=cast.alice_member,
+        household=cast.alice_household,
+        employer="洋口就业单位标记",
+        defaults={"kind": "local", "start_date": datetime.date(2025, 1, 1)},
+    )[0]
+
+
+def _post(cast):
+    from assistance.models import WelfarePost
+
+    return WelfarePost.objects.get_or_create(
+        name="洋口护林岗位标记", defaults={"kind": "forest", "township": cast.yangkou}
+    )[0]
+
+
+def _fgw_report(cast):
+    from assistance.models import ProgressReport, TaskAssignment
+
+    assignment = TaskAssignment.objects.get(task__code="3.4", department__code="fgw")
+    return ProgressReport.objects.get_or_create(
+        assignment=assignment, period=datetime.date(2025, 10, 1), defaults={"text": "发改委以工代赈进度标记"}
+    )[0]
+
+
+def _attachment(cast):
+    from django.core.files.base import ContentFile
+
+    from assistance.models import ReportAttachment
+
+    report = _fgw_report(cast)
+    found = report.attachments.first()
+    if found:
+        return found
+    attachment = ReportAttachment(report=report, name="进度.txt")
+    attachment.file.save("progress.txt", ContentFile(b"x"), save=True)
+    return attachment
+
+
+def _extension(cast):
+    from assistance.models import HousingExtension
+
+    return HousingExtension.objects.get_or_create(
+        household=cast.alice_household,
+        defaults={"funding_source": "savings", "planned_area": Decimal(30), "savings_commitment": True},
+    )[0]
+
+
+def _fgw(cast):
+    from accounts.models import Department
+
+    return Department.objects.get(code="fgw").pk
+
+
+def _fgw_only_task(cast):
+    from assistance.models import PolicyTask
+
+    return PolicyTask.objects.get(code="3.4").pk  # 发改委 alone: erin (人社局) may not report on it
+
+
+FOREIGN_KWARGS = {
+    "plan_pk": lambda cast: _plan(cast).pk,
+    "measure_pk": lambda cast: _measure(cast).pk,
+    "record_pk": lambda cast: _record(cast).pk,
+    "post_pk": lambda cast: _post(cast).pk,
+    "report_pk": lambda cast: _fgw_report(cast).pk,
+    "attachment_pk": lambda cast: _attachment(cast).pk,
+    "extension_pk": lambda cast: _extension(cast).pk,
+    "department_pk": _fgw,
+    "task_pk": _fgw_only_task,
+}
+LIST_URLS = {
+    "assistance:plan_list",
+    "assistance:cases_without_measures",
+    "assistance:measure_list",
+    "assistance:zero_employment",
+    "assistance:post_list",
+    "assistance:post_create",
+    "assistance:task_list",
+    "assistance:my_department",
+    "assistance:extension_list",
+}
+EXEMPT_URLS = {
+    "assistance:task_detail": "the text of a public policy task; the reports on it are filtered through for_user",
+}
+
+
+def MARKERS(cast):
+    from relocation.models import Member
+
+    # Alice's household becomes a zero-employment household, so that list has something to leak.
+    Member.objects.filter(pk=cast.alice_member.pk).update(employment="not_employed")
+    return [
+        _plan(cast).summary,
+        _measure(cast).description,
+        _post(cast).name,
+        _fgw_report(cast).text,
+    ]

@@ -138,13 +138,13 @@ def request_save(*, resident_request: ResidentRequest, actor=None) -> ResidentRe
 def request_answer(
     *, resident_request: ResidentRequest, answer: str, answered_on: datetime.date, actor=None
 ) -> ResidentRequest:
-    """Record the answer given to the resident; an answered resident_request is no longer overdue."""
+    """Record the answer given to the resident; an answered request is no longer overdue."""
     if resident_request.status == ResidentRequest.Status.CLOSED:
-        raise ValidationError(_("This resident_request is closed; it cannot be answered again."))
+        raise ValidationError(_("This request is closed; it cannot be answered again."))
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer given to the resident.")})
     if answered_on < resident_request.received_on:
-        raise ValidationError({"answered_on": _("A resident_request cannot be answered before it was received.")})
+        raise ValidationError({"answered_on": _("A request cannot be answered before it was received.")})
     if answered_on > timezone.localdate():
         raise ValidationError({"answered_on": _("The date answered cannot be in the future.")})
     resident_request.answer = answer.strip()
@@ -158,9 +158,9 @@ def request_answer(
 
 @transaction.atomic
 def request_close(*, resident_request: ResidentRequest, satisfaction: str, actor) -> ResidentRequest:
-    """Close an answered resident_request with the resident's satisfaction, noting who closed it."""
+    """Close an answered request with the resident's satisfaction, noting who closed it."""
     if resident_request.status != ResidentRequest.Status.ANSWERED:
-        raise ValidationError(_("Only an answered resident_request can be closed."))
+        raise ValidationError(_("Only an answered request can be closed."))
     if satisfaction not in ResidentRequest.Satisfaction.values:
         raise ValidationError({"satisfaction": _("Record how satisfied the resident is.")})
     resident_request.satisfaction = satisfaction

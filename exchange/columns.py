@@ -96,3 +96,8 @@ def find_header(rows: list[tuple[int, list]], specs: list[Spec]) -> tuple[Spec, 
             if spec.recognises(mapping) and (best is None or len(mapping) > len(best[2])):
                 best = (spec, position, mapping)
     return best
+
+
+def label(model, attr: str):
+    """A column's header: the model field's verbose name, already translated in its app's catalog."""
+    return model._meta.get_field(attr).verbose_name

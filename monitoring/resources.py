@@ -3,12 +3,11 @@ the ledger export and the admin's django-import-export screen."""
 
 from functools import partial
 
-from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from exchange import cells
-from exchange.columns import Column, Spec
+from exchange.columns import Column, Spec, label
 from relocation.models import Household
 from relocation.resources import HOUSEHOLD_CODE
 
@@ -27,10 +26,12 @@ INTEGRATION = cells.Choices(
 money = partial(cells.parse_decimal, places=2, maximum=10**10)
 
 LEDGER_COLUMNS = [
-    Column("household", _("Household code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"),
+    Column(
+        "household", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"
+    ),
     Column(
         "period",
-        _("Month"),
+        label(LedgerEntry, "period"),
         cells.parse_month,
         ("月份", "监测月份", "台账月份", "所属月份", "时间"),
         required=True,
@@ -38,43 +39,57 @@ LEDGER_COLUMNS = [
     ),
     Column(
         "household_size",
-        _("Household size"),
+        label(LedgerEntry, "household_size"),
         partial(cells.parse_int, minimum=1, maximum=50),
         ("家庭人口", "家庭人口数", "人口数", "在家人口"),
         required=True,
         example=4,
     ),
-    Column("wage_income", _("Wage income"), money, ("工资性收入", "务工收入", "工资收入"), example=3000),
+    Column(
+        "wage_income", label(LedgerEntry, "wage_income"), money, ("工资性收入", "务工收入", "工资收入"), example=3000
+    ),
     Column(
         "business_income",
-        _("Production and business income"),
+        label(LedgerEntry, "business_income"),
         money,
         ("生产经营性收入", "经营性收入", "生产经营收入"),
         example=0,
     ),
-    Column("property_income", _("Property income"), money, ("财产性收入",), example=0),
-    Column("transfer_income", _("Transfer income"), money, ("转移性收入",), example=200),
-    Column("medical_expense", _("Medical expense"), money, ("医疗支出", "医疗费用支出", "医疗费用"), example=0),
-    Column("schooling_expense", _("Schooling expense"), money, ("教育支出", "就学支出", "教育费用"), example=0),
+    Column("property_income", label(LedgerEntry, "property_income"), money, ("财产性收入",), example=0),
+    Column("transfer_income", label(LedgerEntry, "transfer_income"), money, ("转移性收入",), example=200),
+    Column(
+        "medical_expense",
+        label(LedgerEntry, "medical_expense"),
+        money,
+        ("医疗支出", "医疗费用支出", "医疗费用"),
+        example=0,
+    ),
+    Column(
+        "schooling_expense",
+        label(LedgerEntry, "schooling_expense"),
+        money,
+        ("教育支出", "就学支出", "教育费用"),
+        example=0,
+    ),
     Column(
         "employed_members",
-        _("Employed members"),
+        label(LedgerEntry, "employed_members"),
         partial(cells.parse_int, minimum=0, maximum=50),
         ("就业人数", "务工人数"),
         example=1,
     ),
     Column(
         "community_integration",
-        _("Community integration"),
+        label(LedgerEntry, "community_integration"),
         INTEGRATION.parse,
         ("社区融入", "社区融入情况"),
         example="较好",
         choices=INTEGRATION.labels(),
     ),
-    Column("notes", _("Notes"), partial(cells.parse_text, max_length=2000), ("备注",)),
+    Column("notes", label(LedgerEntry, "notes"), partial(cells.parse_text, max_length=2000), ("备注",)),
 ]
 
-LEDGERS = Spec("ledgers", _("Monitoring ledgers"), LEDGER_COLUMNS, key=("household", "period"))
+LEDGERS = Spec("ledgers", LedgerEntry._meta.verbose_name_plural, LEDGER_COLUMNS, key=("household", "period"))
 
 
 class LedgerEntryResource(resources.ModelResource):

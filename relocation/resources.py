@@ -7,12 +7,11 @@ The staff import (``exchange``) validates and writes set-based from these column
 
 from functools import partial
 
-from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from exchange import cells
-from exchange.columns import Column, Spec
+from exchange.columns import Column, Spec, label
 
 from .models import Household, Member
 
@@ -61,73 +60,245 @@ ID_NUMBER = ("身份证号", "身份证号码", "公民身份号码", "证件号
 YES_NO = ["是", "否"]
 
 HOUSEHOLD_COLUMNS = [
-    Column("code", _("Household code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"),
-    Column("head_name", _("Head of household"), partial(text, max_length=50, compact=True),
-           ("户主姓名", "户主", "户主名称"), required=True, example="张三"),
-    Column("household_type", _("Household type"), HOUSEHOLD_TYPES.parse, ("户类型", "搬迁户类型", "搬迁类型"),
-           required=True, example="搬迁脱贫户", choices=HOUSEHOLD_TYPES.labels()),
-    Column("township", _("Township"), None, ("乡镇", "所属乡镇", "乡镇(街道)", "镇(乡、街道)", "安置乡镇"),
-           required=True, example="洋口镇"),
-    Column("village", _("Village or community"), None, ("村(社区)", "行政村", "村", "社区", "所属村"), example=""),
-    Column("settlement", _("Settlement site"), None, ("安置点", "安置点名称", "安置区", "安置小区"), example=""),
-    Column("placement", _("Placement form"), PLACEMENTS.parse, ("安置方式", "安置类型"), required=True,
-           example="套房", choices=PLACEMENTS.labels()),
-    Column("address", _("Address"), partial(text, max_length=120), ("安置地址", "住址", "现住址", "地址")),
-    Column("phone", _("Contact phone"), cells.parse_phone, ("联系电话", "电话", "手机号", "手机号码", "联系方式")),
-    Column("origin_township", _("Origin township"), partial(text, max_length=30, compact=True), ("迁出乡镇",)),
-    Column("origin_village", _("Origin village"), partial(text, max_length=30, compact=True), ("迁出村", "迁出村组")),
-    Column("relocation_year", _("Relocation year"), partial(cells.parse_int, minimum=2000, maximum=2100),
-           ("搬迁年度", "搬迁年份", "搬迁时间", "入住年度"), required=True, example=2019),
-    Column("housing_area", _("Housing area (m²)"), partial(cells.parse_decimal, places=2),
-           ("住房面积", "安置面积", "住房面积(平方米)", "安置住房面积"), example=75),
-    Column("certificate_issued", _("Real-estate certificate issued"), cells.parse_bool,
-           ("是否办证", "是否办理不动产权证", "不动产权证"), example="是", choices=YES_NO),
-    Column("certificate_date", _("Certificate date"), cells.parse_date, ("办证日期", "发证日期"), example="2020-06-01"),
-    Column("resale_restricted_until", _("Resale restricted until"), cells.parse_date,
-           ("限制转让截止日期", "限制交易截止日期")),
-    Column("old_house_demolished", _("Old house demolished"), cells.parse_bool, ("是否拆旧", "旧房是否拆除"),
-           choices=YES_NO),
-    Column("land_reclaimed", _("Old homestead reclaimed"), cells.parse_bool, ("是否复垦", "宅基地是否复垦"),
-           choices=YES_NO),
-    Column("origin_farmland_mu", _("Contracted farmland at origin (mu)"), cells.parse_decimal,
-           ("承包耕地", "承包耕地面积", "承包耕地(亩)")),
-    Column("origin_forest_mu", _("Contracted forest land at origin (mu)"), cells.parse_decimal,
-           ("承包林地", "承包林地面积", "承包林地(亩)")),
-    Column("origin_land_transferred", _("Origin land transferred"), cells.parse_bool, ("是否流转", "土地是否流转"),
-           choices=YES_NO),
-    Column("minimum_living_allowance", _("Minimum living allowance (低保)"), cells.parse_bool, ("是否低保", "低保户"),
-           choices=YES_NO),
-    Column("extreme_poverty_support", _("Extreme-poverty support (特困)"), cells.parse_bool, ("是否特困", "特困供养"),
-           choices=YES_NO),
-    Column("notes", _("Notes"), partial(text, max_length=2000), ("备注",)),
-]  # fmt: skip
+    Column("code", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"),
+    Column(
+        "head_name",
+        label(Household, "head_name"),
+        partial(text, max_length=50, compact=True),
+        ("户主姓名", "户主", "户主名称"),
+        required=True,
+        example="张三",
+    ),
+    Column(
+        "household_type",
+        label(Household, "household_type"),
+        HOUSEHOLD_TYPES.parse,
+        ("户类型", "搬迁户类型", "搬迁类型"),
+        required=True,
+        example="搬迁脱贫户",
+        choices=HOUSEHOLD_TYPES.labels(),
+    ),
+    Column(
+        "township",
+        label(Household, "township"),
+        None,
+        ("乡镇", "所属乡镇", "乡镇(街道)", "镇(乡、街道)", "安置乡镇"),
+        required=True,
+        example="洋口镇",
+    ),
+    Column("village", label(Household, "village"), None, ("村(社区)", "行政村", "村", "社区", "所属村"), example=""),
+    Column(
+        "settlement", label(Household, "settlement"), None, ("安置点", "安置点名称", "安置区", "安置小区"), example=""
+    ),
+    Column(
+        "placement",
+        label(Household, "placement"),
+        PLACEMENTS.parse,
+        ("安置方式", "安置类型"),
+        required=True,
+        example="套房",
+        choices=PLACEMENTS.labels(),
+    ),
+    Column(
+        "address", label(Household, "address"), partial(text, max_length=120), ("安置地址", "住址", "现住址", "地址")
+    ),
+    Column(
+        "phone", label(Household, "phone"), cells.parse_phone, ("联系电话", "电话", "手机号", "手机号码", "联系方式")
+    ),
+    Column(
+        "origin_township",
+        label(Household, "origin_township"),
+        partial(text, max_length=30, compact=True),
+        ("迁出乡镇",),
+    ),
+    Column(
+        "origin_village",
+        label(Household, "origin_village"),
+        partial(text, max_length=30, compact=True),
+        ("迁出村", "迁出村组"),
+    ),
+    Column(
+        "relocation_year",
+        label(Household, "relocation_year"),
+        partial(cells.parse_int, minimum=2000, maximum=2100),
+        ("搬迁年度", "搬迁年份", "搬迁时间", "入住年度"),
+        required=True,
+        example=2019,
+    ),
+    Column(
+        "housing_area",
+        label(Household, "housing_area"),
+        partial(cells.parse_decimal, places=2),
+        ("住房面积", "安置面积", "住房面积(平方米)", "安置住房面积"),
+        example=75,
+    ),
+    Column(
+        "certificate_issued",
+        label(Household, "certificate_issued"),
+        cells.parse_bool,
+        ("是否办证", "是否办理不动产权证", "不动产权证"),
+        example="是",
+        choices=YES_NO,
+    ),
+    Column(
+        "certificate_date",
+        label(Household, "certificate_date"),
+        cells.parse_date,
+        ("办证日期", "发证日期"),
+        example="2020-06-01",
+    ),
+    Column(
+        "resale_restricted_until",
+        label(Household, "resale_restricted_until"),
+        cells.parse_date,
+        ("限制转让截止日期", "限制交易截止日期"),
+    ),
+    Column(
+        "old_house_demolished",
+        label(Household, "old_house_demolished"),
+        cells.parse_bool,
+        ("是否拆旧", "旧房是否拆除"),
+        choices=YES_NO,
+    ),
+    Column(
+        "land_reclaimed",
+        label(Household, "land_reclaimed"),
+        cells.parse_bool,
+        ("是否复垦", "宅基地是否复垦"),
+        choices=YES_NO,
+    ),
+    Column(
+        "origin_farmland_mu",
+        label(Household, "origin_farmland_mu"),
+        cells.parse_decimal,
+        ("承包耕地", "承包耕地面积", "承包耕地(亩)"),
+    ),
+    Column(
+        "origin_forest_mu",
+        label(Household, "origin_forest_mu"),
+        cells.parse_decimal,
+        ("承包林地", "承包林地面积", "承包林地(亩)"),
+    ),
+    Column(
+        "origin_land_transferred",
+        label(Household, "origin_land_transferred"),
+        cells.parse_bool,
+        ("是否流转", "土地是否流转"),
+        choices=YES_NO,
+    ),
+    Column(
+        "minimum_living_allowance",
+        label(Household, "minimum_living_allowance"),
+        cells.parse_bool,
+        ("是否低保", "低保户"),
+        choices=YES_NO,
+    ),
+    Column(
+        "extreme_poverty_support",
+        label(Household, "extreme_poverty_support"),
+        cells.parse_bool,
+        ("是否特困", "特困供养"),
+        choices=YES_NO,
+    ),
+    Column("notes", label(Household, "notes"), partial(text, max_length=2000), ("备注",)),
+]
 
 MEMBER_COLUMNS = [
-    Column("household", _("Household code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"),
-    Column("name", _("Name"), partial(text, max_length=50, compact=True), ("姓名", "成员姓名"), required=True,
-           example="张三"),
-    Column("id_number", _("ID number"), cells.parse_id_number, ID_NUMBER, required=True, example="36112219800101001X"),
-    Column("relation", _("Relation to head"), RELATIONS.parse, ("与户主关系", "家庭关系", "关系"), required=True,
-           example="户主", choices=RELATIONS.labels()),
-    Column("labour_capacity", _("Labour capacity"), LABOUR.parse, ("劳动能力", "劳动技能"), required=True,
-           example="普通劳动力", choices=LABOUR.labels()),
-    Column("willing_to_work", _("Willing to work"), cells.parse_bool, ("就业意愿", "是否有就业意愿"), example="是",
-           choices=YES_NO),
-    Column("health", _("Health"), HEALTH.parse, ("健康状况", "健康情况"), example="健康", choices=HEALTH.labels()),
-    Column("disability_grade", _("Disability grade"), partial(cells.parse_int, minimum=1, maximum=4),
-           ("残疾等级", "残疾级别")),
-    Column("schooling", _("Schooling"), SCHOOLING.parse, ("文化程度", "学历"), example="初中",
-           choices=SCHOOLING.labels()[1:]),
-    Column("in_school", _("Currently in school"), cells.parse_bool, ("是否在校生", "在校生", "是否在校"), example="否",
-           choices=YES_NO),
-    Column("employment", _("Employment"), EMPLOYMENT.parse, ("就业情况", "务工情况", "就业状态"), example="县内务工",
-           choices=EMPLOYMENT.labels()),
-    Column("employer", _("Employer or workplace"), partial(text, max_length=100), ("就业单位", "务工地点", "务工单位")),
-    Column("phone", _("Phone"), cells.parse_phone, ("联系电话", "电话", "手机号", "手机号码"), example="13800000000"),
-]  # fmt: skip
+    Column(
+        "household", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"
+    ),
+    Column(
+        "name",
+        label(Member, "name"),
+        partial(text, max_length=50, compact=True),
+        ("姓名", "成员姓名"),
+        required=True,
+        example="张三",
+    ),
+    Column(
+        "id_number",
+        label(Member, "id_number"),
+        cells.parse_id_number,
+        ID_NUMBER,
+        required=True,
+        example="36112219800101001X",
+    ),
+    Column(
+        "relation",
+        label(Member, "relation"),
+        RELATIONS.parse,
+        ("与户主关系", "家庭关系", "关系"),
+        required=True,
+        example="户主",
+        choices=RELATIONS.labels(),
+    ),
+    Column(
+        "labour_capacity",
+        label(Member, "labour_capacity"),
+        LABOUR.parse,
+        ("劳动能力", "劳动技能"),
+        required=True,
+        example="普通劳动力",
+        choices=LABOUR.labels(),
+    ),
+    Column(
+        "willing_to_work",
+        label(Member, "willing_to_work"),
+        cells.parse_bool,
+        ("就业意愿", "是否有就业意愿"),
+        example="是",
+        choices=YES_NO,
+    ),
+    Column(
+        "health",
+        label(Member, "health"),
+        HEALTH.parse,
+        ("健康状况", "健康情况"),
+        example="健康",
+        choices=HEALTH.labels(),
+    ),
+    Column(
+        "disability_grade",
+        label(Member, "disability_grade"),
+        partial(cells.parse_int, minimum=1, maximum=4),
+        ("残疾等级", "残疾级别"),
+    ),
+    Column(
+        "schooling",
+        label(Member, "schooling"),
+        SCHOOLING.parse,
+        ("文化程度", "学历"),
+        example="初中",
+        choices=SCHOOLING.labels()[1:],
+    ),
+    Column(
+        "in_school",
+        label(Member, "in_school"),
+        cells.parse_bool,
+        ("是否在校生", "在校生", "是否在校"),
+        example="否",
+        choices=YES_NO,
+    ),
+    Column(
+        "employment",
+        label(Member, "employment"),
+        EMPLOYMENT.parse,
+        ("就业情况", "务工情况", "就业状态"),
+        example="县内务工",
+        choices=EMPLOYMENT.labels(),
+    ),
+    Column("employer", label(Member, "employer"), partial(text, max_length=100), ("就业单位", "务工地点", "务工单位")),
+    Column(
+        "phone",
+        label(Member, "phone"),
+        cells.parse_phone,
+        ("联系电话", "电话", "手机号", "手机号码"),
+        example="13800000000",
+    ),
+]
 
-HOUSEHOLDS = Spec("households", _("Relocated households"), HOUSEHOLD_COLUMNS, key=("code",))
-MEMBERS = Spec("members", _("Household members"), MEMBER_COLUMNS, key=("id_number",))
+HOUSEHOLDS = Spec("households", Household._meta.verbose_name_plural, HOUSEHOLD_COLUMNS, key=("code",))
+MEMBERS = Spec("members", Member._meta.verbose_name_plural, MEMBER_COLUMNS, key=("id_number",))
 
 
 class HouseholdResource(resources.ModelResource):

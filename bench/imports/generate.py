@@ -1,0 +1,64 @@
+"""A realistic workbook of N households and their members (valid ID numbers, fixed seed).
+
+    .venv/bin/python -m bench.imports.generate 100000 var/bench/households-100000.xlsx
+
+Uses relocation.demo.iter_households, so places are those of 广丰区 (made up, like the demo data).
+Written with openpyxl's write-only mode, the way a district export would be.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+
+def generate(n: int, path: Path, seed: int = 20261129) -> tuple[int, int]:
+    """Write households and members sheets; return (households, members)."""
+    from django.utils import translation
+    from openpyxl import Workbook
+
+    from relocation.demo import iter_households
+    from relocation.models import Household, Member
+
+    labels = {}
+    with translation.override("zh-hans"):
+        for choices in (Household.Type, Household.Placement, Member.Relation, Member.Labour, Member.Health,
+                        Member.Employment, Member.Schooling):  # fmt: skip
+            labels.update({v: str(label) for v, label in choices.choices})
+    yes = {True: "是", False: "否"}
+    book = Workbook(write_only=True)
+    households = book.create_sheet("花名册")
+    members = book.create_sheet("家庭成员")
+    households.append(["广丰区易地扶贫搬迁户花名册（演示数据）"])
+    households.append(["户编号", "户主姓名", "户类型", "乡镇", "安置点", "安置方式", "安置地址", "联系电话",
+                       "迁出乡镇", "迁出村", "搬迁年度", "住房面积", "是否办证", "办证日期"])  # fmt: skip
+    members.append(["户编号", "姓名", "身份证号码", "与户主关系", "劳动能力", "就业意愿", "健康状况", "残疾等级",
+                    "文化程度", "就业情况", "联系电话"])  # fmt: skip
+    h = m = 0
+    for house in iter_households(n, seed):
+        households.append([
+            house["code"], house["head_name"], labels[house["household_type"]], house["township_name"],
+            house["settlement_code"], labels[house["placement"]], house["address"], house["phone"],
+            house["origin_township"], house["origin_village"], house["relocation_year"], float(house["housing_area"]),
+            yes[house["certificate_issued"]], house["certificate_date"],
+        ])  # fmt: skip
+        h += 1
+        for p in house["members"]:
+            members.append([
+                house["code"], p["name"], p["id_number"], labels[p["relation"]], labels[p["labour_capacity"]],
+                yes[p["willing_to_work"]], labels[p["health"]], p.get("disability_grade"),
+                labels.get(p.get("schooling") or "", ""), labels[p["employment"]], p.get("phone") or "",
+            ])  # fmt: skip
+            m += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return h, m
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(f"var/bench/households-{n}.xlsx")
+    print(generate(n, out), out)

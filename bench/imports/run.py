@@ -1,0 +1,173 @@
+"""Import and export benchmark on PostgreSQL: prints times, peak memory and the ratios.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python -m bench.imports.run 100000
+
+Each measurement runs in its own process so its peak memory (ru_maxrss) is its own:
+- floor: python-calamine parse of both sheets + COPY of the raw rows into plain unindexed tables;
+- preview: exchange's dry run; commit: exchange's all-or-nothing commit (the same file);
+- default: django-import-export with default settings on a 10,000-household subset, extrapolated;
+- export: xlsx export of every household vs. writing the same rows with a bare write-only writer.
+The database must be migrated; places and an admin user are created if missing. Commit writes
+real rows: the households are deleted again before the next run.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+
+
+def _user():
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": User.Role.ADMIN, "district_wide": True, "is_superuser": True}
+    )
+    return user
+
+
+def phase_floor(path):
+    import csv
+    import io
+
+    from django.db import connection
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(path)
+    with connection.cursor() as cursor:
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python()
+            width = max(len(r) for r in rows)
+            table = f"bench_floor_{abs(hash(name)) % 10000}"
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TABLE {table} ({', '.join(f'c{i} text' for i in range(width))})")
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(rows)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY {table} FROM STDIN WITH CSV", buffer)
+            cursor.execute(f"DROP TABLE {table}")
+
+
+def phase_preview(path):
+    from exchange import importer
+
+    analysis = importer.analyse(path, kind="households", user=_user())
+    return {"rows": analysis.totals, "errors": analysis.error_count}
+
+
+def phase_commit(path):
+    from django.db import transaction
+
+    from exchange import importer
+
+    user = _user()
+    with transaction.atomic():
+        analysis = importer.analyse(path, kind="households", user=user)
+        written = importer.apply(analysis, actor=user, reason="bench")
+    return written
+
+
+def phase_cleanup(path):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM relocation_member WHERE household_id IN "
+                       "(SELECT id FROM relocation_household WHERE code LIKE 'GF-%%')")  # fmt: skip
+        cursor.execute("DELETE FROM relocation_historicalmember")
+        cursor.execute("DELETE FROM relocation_historicalhousehold WHERE code LIKE 'GF-%%'")
+        cursor.execute("DELETE FROM relocation_household WHERE code LIKE 'GF-%%'")
+
+
+def phase_default(path):
+    """django-import-export, default settings, first 10,000 households."""
+    import tablib
+
+    from relocation.resources import HouseholdResource
+
+    with open(path, "rb") as handle:
+        book = tablib.Databook().load(handle.read(), "xlsx")
+    sheet = book.sheets()[0]
+    subset = tablib.Dataset(headers=sheet[1])  # row 0 is the title line
+    for row in sheet[2:10_002]:
+        subset.append(row)
+    result = HouseholdResource().import_data(subset, dry_run=False)
+    return {"rows": len(subset), "errors": result.has_errors() or result.has_validation_errors()}
+
+
+def phase_export(path):
+    from django.test import RequestFactory
+
+    from exchange.exports import export_households
+
+    request = RequestFactory().get("/exchange/export/households.xlsx")
+    request.user = _user()
+    request.session = {}
+    response = export_households(request)
+    return {"bytes": sum(len(c) for c in response.streaming_content)}
+
+
+def phase_bare(path):
+    from openpyxl import Workbook
+
+    from relocation.models import Household
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    for row in Household.objects.order_by("code").values_list().iterator(chunk_size=2000):
+        sheet.append([str(v) if v is not None else None for v in row])
+    book.save("/tmp/bench-bare.xlsx")
+
+
+def child(phase, path):
+    _setup()
+    started = time.perf_counter()
+    result = globals()[f"phase_{phase}"](path)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"phase": phase, "seconds": elapsed, "peak_mb": peak, "result": result}, default=str))
+
+
+def run(phase, path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.imports.run", "--child", phase, str(path)], cwd=ROOT,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(n: int):
+    path = ROOT / f"var/bench/households-{n}.xlsx"
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "bench.imports.generate", str(n), str(path)], cwd=ROOT, check=True)
+    run("cleanup", path)
+    results = {p: run(p, path) for p in ("floor", "preview", "commit", "export", "bare")}
+    run("cleanup", path)
+    results["default"] = run("default", path)
+    run("cleanup", path)
+    scale = n / 10_000
+    floor = results["floor"]["seconds"]
+    default_total = results["default"]["seconds"] * scale
+    for name, r in results.items():
+        print(f"{name:8s} {r['seconds']:8.1f} s  peak {r['peak_mb']:7.0f} MB  {r.get('result')}")
+    print(f"preview / floor  {results['preview']['seconds'] / floor:5.2f}  (target ≤ 2)")
+    print(f"commit  / floor  {results['commit']['seconds'] / floor:5.2f}  (target ≤ 3)")
+    print(f"default (extrapolated {default_total:.0f} s) / commit  {default_total / results['commit']['seconds']:5.1f}×"
+          "  (target ≥ 20×; default covers households only)")  # fmt: skip
+    print(f"export  / bare   {results['export']['seconds'] / results['bare']['seconds']:5.2f}  (target ≤ 2)")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+    else:
+        main(int(sys.argv[1]))

@@ -191,8 +191,10 @@ else:
     for _sub in ("out", "processed"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
+# Unacknowledged messages (their worker died) are looked for every 10 s and delivered again once
+# older than the visibility timeout (kombu's default looks only every 100 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "unacked_restore_interval": 10, "unacked_restore_throttle": 1}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker" / "out"),

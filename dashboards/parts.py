@@ -262,12 +262,13 @@ def assistance_part(*, user, focus, households, cards, charts) -> None:
             [_("Reporting"), _("Department tasks")],
             note=_("Each department's report for the current period of each task it is assigned."),
         )
-        tasks_url = url_or_none("assistance:task_list") if user.has_perm("assistance.view_policytask") else None
-        chart.add([_("Reported"), reported], tasks_url)
-        chart.add([_("Not yet reported"), len(progress) - reported - late], tasks_url)
-        chart.add([_("Late"), late], tasks_url)
+        # The task list shows every task with its reports; it is not filtered to these counts,
+        # so the figures do not link to it (a drill-down must show exactly what was counted).
+        chart.add([_("Reported"), reported])
+        chart.add([_("Not yet reported"), len(progress) - reported - late])
+        chart.add([_("Late"), late])
         charts.append(chart)
-        cards.append(Card("late_reports", _("Late department reports"), late, _("tasks"), tasks_url, alarm=late > 0))
+        cards.append(Card("late_reports", _("Late department reports"), late, _("tasks"), alarm=late > 0))
 
 
 def site_ledger_part(*, user, focus, households, cards, charts) -> None:

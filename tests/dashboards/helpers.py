@@ -48,6 +48,7 @@ def list_count(client, url: str) -> int:
     """How many rows the paginated list at ``url`` holds, as its pager counts them."""
     response = client.get(url)
     assert response.status_code == 200, f"{url}: {response.status_code}"
+    assert "page_obj" in response.context, f"{url} is not a paginated list"
     return response.context["page_obj"].paginator.count
 
 

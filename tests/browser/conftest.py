@@ -6,6 +6,7 @@ Every test in this folder gets the ``browser`` marker, so ``pytest -m "not brows
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -55,10 +56,30 @@ def browser():
         chromium.close()
 
 
-def _describe(message) -> str:
-    # Chromium's "Failed to load resource" names no address; the location does.
-    url = message.location.get("url", "")
-    return f"{message.text} ({url})" if url else message.text
+def _is_favicon(url: str) -> bool:
+    return urlsplit(url).path == "/favicon.ico"
+
+
+def _record(page) -> None:
+    """Collect the page's console errors, uncaught exceptions and HTTP errors for the test to assert."""
+    page.console_errors = []
+    page.http_errors = []
+
+    def on_console(message):
+        url = message.location.get("url", "")
+        # Chromium asks for /favicon.ico on its own, a moment after the load, when a page names no
+        # icon; whether the 404 lands before the test ends is timing, so it would make tests flaky.
+        if message.type == "error" and not _is_favicon(url):
+            # "Failed to load resource" names no address; the location does.
+            page.console_errors.append(f"{message.text} ({url})" if url else message.text)
+
+    def on_response(response):
+        if response.status >= 400 and not _is_favicon(response.url):
+            page.http_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
+    page.on("response", on_response)
 
 
 def _new_page(browser, **context_options):
@@ -66,14 +87,7 @@ def _new_page(browser, **context_options):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.console_errors = []
-    page.http_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(_describe(msg)))
-    page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
-    page.on(
-        "response",
-        lambda response: response.status >= 400 and page.http_errors.append(f"{response.status} {response.url}"),
-    )
+    _record(page)
     return context, page
 
 

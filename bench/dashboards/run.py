@@ -1,0 +1,179 @@
+"""Dashboard benchmark: district and township dashboards at a million households, cold and warm.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_dashboards_bench \\
+        .venv/bin/python -m bench.dashboards.run --households 1000000
+
+Households, members, ledgers and visits come from the screening benchmark's COPY generator
+(bench/screening/generate.py); this script then spreads them over five townships and ten sites,
+raises alerts with the screening statement and opens cases for 3 % of households. The database is
+migrated and its benchmark tables are EMPTIED when the count differs: never point it at real data.
+
+Printed: latency of each page cold (cache just bumped) and warm (median and p95 over 50 requests
+through the Django test client), its SQL query count, and each figure as a ratio of the household
+list's warm latency measured in the same run (the baseline: a paginated list page).
+Targets: warm p95 <= 150 ms, cold <= 3 s, <= 25 queries per page.
+"""
+
+# ruff: noqa: E501 - SQL and the result table read best on long lines
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+AS_OF = datetime.date.today()
+TOWNSHIPS = [("361103990000", "基准一镇"), ("361103991000", "基准二镇"), ("361103992000", "基准三镇"),
+             ("361103993000", "基准四镇"), ("361103994000", "基准五镇")]  # fmt: skip
+
+
+def setup():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def prepare(n: int) -> None:
+    """Fill the benchmark tables with ``n`` households unless they already hold exactly that many."""
+    from django.db import connection
+
+    from bench.screening import generate as screening
+    from relocation.models import Household
+    from settlements.models import Settlement, Township
+
+    if Household.objects.count() == n:
+        print(f"reusing {n:,} households")
+        return
+    t0 = time.perf_counter()
+    screening.reset()
+    screening.generate(n, as_of=AS_OF)
+    print(f"generated {n:,} households with members, 12 ledgers and a visit each in {time.perf_counter() - t0:.0f} s")
+    townships = [
+        Township.objects.get_or_create(code=c, defaults={"name": name, "kind": "town"})[0] for c, name in TOWNSHIPS
+    ]
+    sites = []
+    for i, t in enumerate(townships):
+        for j in range(2):
+            site, _ = Settlement.objects.get_or_create(
+                code=f"BENCH{i}{j}", defaults={"name": f"{t.name}{j + 1}号安置点", "kind": "urban", "township": t}
+            )
+            sites.append(site)
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        # Household i goes to township i % 5 and to one of its two sites; 5 % to no site at all.
+        cursor.execute(
+            "UPDATE relocation_household SET township_id = (%s)[id %% 5 + 1], "
+            "settlement_id = CASE WHEN id %% 20 = 0 THEN NULL ELSE (%s)[id %% 10 + 1] END, "
+            "status = CASE WHEN id %% 33 = 0 THEN 'monitored' WHEN id %% 97 = 0 THEN 'eliminated' ELSE 'normal' END, "
+            "placement = CASE WHEN id %% 3 = 0 THEN 'homestead' ELSE 'apartment' END",
+            [[t.pk for t in townships], [sites[(k % 5) * 2 + (k // 5) % 2].pk for k in range(10)]],
+        )
+        from bench.screening.run import FLOOR
+
+        cursor.execute(FLOOR)
+        cursor.execute(
+            "INSERT INTO monitoring_monitoringcase (household_id, object_type, risk_types, discovery_channel, status, "
+            "identified_at, notes, created_at, updated_at) SELECT id, "
+            "(ARRAY['unstable','marginal','sudden'])[id %% 3 + 1], "
+            'CASE WHEN id %% 2 = 0 THEN \'["illness", "unstable_employment"]\'::jsonb ELSE \'["schooling"]\'::jsonb END, '
+            "'system_screening', 'approved', %s, '', now(), now() FROM relocation_household WHERE id %% 33 = 0",
+            [AS_OF - datetime.timedelta(days=40)],
+        )
+        for table in ("relocation_household", "monitoring_alert", "monitoring_monitoringcase"):
+            cursor.execute(f"ANALYZE {table}")
+    print(
+        f"spread over {len(townships)} townships and {len(sites)} sites, alerts and cases in {time.perf_counter() - t0:.0f} s"
+    )
+
+
+def users():
+    from accounts.models import User
+    from settlements.models import Township
+
+    head, _ = User.objects.get_or_create(username="bench-head", defaults={"role": "head", "district_wide": True})
+    township_head, created = User.objects.get_or_create(username="bench-township-head", defaults={"role": "head"})
+    township = Township.objects.get(code=TOWNSHIPS[0][0])
+    if created:
+        township_head.townships.set([township])
+    return head, township_head, township
+
+
+def measure(client, url: str, *, warm_runs: int = 50, cold_runs: int = 5) -> dict:
+    """Cold (cache bumped before each) and warm latency of ``url``, and its cold query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboards import cache
+
+    cold = []
+    queries = 0
+    for _ in range(cold_runs):
+        cache.bump()
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            response = client.get(url, secure=True)
+            cold.append(time.perf_counter() - t0)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    warm = []
+    for _ in range(warm_runs):
+        t0 = time.perf_counter()
+        response = client.get(url, secure=True)
+        warm.append(time.perf_counter() - t0)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, secure=True)
+    return {"cold": cold, "warm": warm, "queries": queries, "warm_queries": len(captured)}
+
+
+def p95(values):
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--warm", type=int, default=50)
+    args = parser.parse_args(argv)
+    setup()
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    prepare(args.households)
+    head, township_head, township = users()
+    print(f"cache backend: {settings.CACHES['default']['BACKEND']}")
+    client = Client()
+    client.force_login(head, backend="django.contrib.auth.backends.ModelBackend")
+    baseline = measure(client, reverse("relocation:household_list"), warm_runs=args.warm, cold_runs=1)
+    base = statistics.median(baseline["warm"])
+    pages = [("district dashboard (head)", client, reverse("dashboards:overview"))]
+    other = Client()
+    other.force_login(township_head, backend="django.contrib.auth.backends.ModelBackend")
+    pages.append(("township dashboard (township head)", other, reverse("dashboards:overview")))
+    pages.append(("township dashboard (district head)", client, reverse("dashboards:township", args=[township.pk])))
+    print(f"\n{args.households:,} households; baseline: household list warm median {base * 1000:.0f} ms")
+    print(
+        f"{'page':38} {'cold med':>9} {'cold max':>9} {'warm med':>9} {'warm p95':>9} {'x base':>7} {'queries':>8} {'warm q':>7}"
+    )
+    ok = True
+    for name, c, url in pages:
+        r = measure(c, url, warm_runs=args.warm)
+        cold_med, cold_max = statistics.median(r["cold"]), max(r["cold"])
+        warm_med, warm_p95 = statistics.median(r["warm"]), p95(r["warm"])
+        print(f"{name:38} {cold_med * 1000:8.0f}ms {cold_max * 1000:8.0f}ms {warm_med * 1000:8.1f}ms "
+              f"{warm_p95 * 1000:8.1f}ms {warm_med / base:7.2f} {r['queries']:8d} {r['warm_queries']:7d}")  # fmt: skip
+        ok &= warm_p95 <= 0.150 and cold_max <= 3.0 and r["queries"] <= 25
+    print("\ntargets (warm p95 <= 150 ms, cold <= 3 s, <= 25 queries):", "met" if ok else "NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

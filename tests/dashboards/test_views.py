@@ -187,3 +187,14 @@ def test_the_page_carries_its_charts_and_prints(cast, client_of):
     assert "vendor/echarts/echarts.min.js" in body and "dashboards/dashboards.js" in body
     assert 'data-chart="townships"' in body
     assert "<script>" not in body and 'style="' not in body  # the CSP allows neither
+
+
+def test_the_export_holds_no_other_townships_places(cast, client_of):
+    for user in cast.everyone_but_yangkou():
+        response = client_of(user).get(reverse("dashboards:overview_export"))
+        if user in (cast.erin, cast.nobody) and response.status_code == 403:
+            continue  # no dashboard at all for bureau staff
+        workbook = _workbook(response)
+        text = " ".join(str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+        assert "洋口" not in text, user.username
+        assert cast.alice_household.code not in text

@@ -20,8 +20,9 @@ class NavItem:
     roles: tuple[str, ...] = ()
 
 
-def all_items() -> list[NavItem]:
-    items: list[NavItem] = []
+def all_items() -> list[tuple[str, NavItem]]:
+    """(app verbose name, item) for every menu entry, in menu order."""
+    items: list[tuple[str, NavItem]] = []
     for config in apps.get_app_configs():
         try:
             module = import_module(f"{config.name}.nav")
@@ -29,14 +30,15 @@ def all_items() -> list[NavItem]:
             if exc.name != f"{config.name}.nav":
                 raise
             continue
-        items.extend(getattr(module, "NAV", []))
-    return sorted(items, key=lambda item: item.order)
+        items.extend((config.verbose_name, item) for item in getattr(module, "NAV", []))
+    return sorted(items, key=lambda pair: pair[1].order)
 
 
 def items_for(request) -> list[dict]:
+    """The menu for this user: one entry per app, a drop-down where the app offers several pages."""
     user = request.user
-    shown = []
-    for item in all_items():
+    groups: dict[str, dict] = {}
+    for group, item in all_items():
         if item.permission and not user.has_perm(item.permission):
             continue
         if item.roles and user.role not in item.roles and not user.is_superuser:
@@ -45,5 +47,13 @@ def items_for(request) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        shown.append({"label": item.label, "url": url, "icon": item.icon, "active": request.path.startswith(url)})
-    return shown
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": request.path.startswith(url)}
+        groups.setdefault(str(group), {"label": group, "icon": item.icon, "items": []})["items"].append(entry)
+    menu = []
+    for group in groups.values():
+        if len(group["items"]) == 1:
+            menu.append(group["items"][0])
+        else:
+            group["active"] = any(i["active"] for i in group["items"])
+            menu.append(group)
+    return menu

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="relocation:household_list", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="dashboards:home", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
     path("settlements/", include("settlements.urls")),
     path("households/", include("relocation.urls")),

@@ -29,16 +29,22 @@ def role_permissions() -> dict[str, set[str]]:
     return merged
 
 
-def sync_role_groups(**kwargs) -> None:
-    """Create one group per role holding exactly the permissions the apps declare for it."""
+def sync_role_groups(sender=None, **kwargs) -> None:
+    """Create one group per role holding exactly the permissions the apps declare for it.
+
+    post_migrate fires once per installed app, on every migrate and every test-database flush;
+    the work is done once, after the last app, when every app's permissions exist.
+    """
+    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
+        return
     wanted = role_permissions()
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
     for role, perms in wanted.items():
         group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
-        found = []
-        for perm in sorted(perms):
-            app_label, codename = perm.split(".", 1)
-            found.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(found)
+        group.permissions.set([by_name[p] for p in perms if p in by_name])
 
 
 def assign_role_group(user: User) -> None:

@@ -35,7 +35,8 @@ def sync_role_groups(sender=None, **kwargs) -> None:
     post_migrate fires once per installed app, on every migrate and every test-database flush;
     the work is done once, after the last app, when every app's permissions exist.
     """
-    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is not None and sender is not last:
         return
     wanted = role_permissions()
     by_name = {

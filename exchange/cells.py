@@ -185,6 +185,7 @@ class Choices:
     choices: list[tuple[str, str]]
     synonyms: dict[str, str] = field(default_factory=dict)
     _lookup: dict[str, str] | None = None
+    _labels: list[str] | None = None
 
     def lookup(self) -> dict[str, str]:
         if self._lookup is None:
@@ -207,8 +208,10 @@ class Choices:
     def labels(self) -> list[str]:
         from django.utils import translation
 
-        with translation.override("zh-hans"):
-            return [str(label) for _value, label in self.choices]
+        if self._labels is None:
+            with translation.override("zh-hans"):
+                self._labels = [str(label) for _value, label in self.choices]
+        return self._labels
 
     def parse(self, value) -> str:
         text = WHITESPACE.sub("", text_of(value)).lower()

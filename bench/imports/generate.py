@@ -19,11 +19,13 @@ def generate(n: int, path: Path, seed: int = 20261129) -> tuple[int, int]:
     from relocation.demo import iter_households
     from relocation.models import Household, Member
 
-    labels = {}
     with translation.override("zh-hans"):
-        for choices in (Household.Type, Household.Placement, Member.Relation, Member.Labour, Member.Health,
-                        Member.Employment, Member.Schooling):  # fmt: skip
-            labels.update({v: str(label) for v, label in choices.choices})
+        # One table per enumeration: "none" is both a labour capacity and a schooling level.
+        T, P, R, L, H, E, S = (
+            {v: str(label) for v, label in choices.choices}
+            for choices in (Household.Type, Household.Placement, Member.Relation, Member.Labour, Member.Health,
+                            Member.Employment, Member.Schooling)
+        )  # fmt: skip
     yes = {True: "是", False: "否"}
     book = Workbook(write_only=True)
     households = book.create_sheet("花名册")
@@ -36,17 +38,17 @@ def generate(n: int, path: Path, seed: int = 20261129) -> tuple[int, int]:
     h = m = 0
     for house in iter_households(n, seed):
         households.append([
-            house["code"], house["head_name"], labels[house["household_type"]], house["township_name"],
-            house["settlement_code"], labels[house["placement"]], house["address"], house["phone"],
+            house["code"], house["head_name"], T[house["household_type"]], house["township_name"],
+            house["settlement_code"], P[house["placement"]], house["address"], house["phone"],
             house["origin_township"], house["origin_village"], house["relocation_year"], float(house["housing_area"]),
             yes[house["certificate_issued"]], house["certificate_date"],
         ])  # fmt: skip
         h += 1
         for p in house["members"]:
             members.append([
-                house["code"], p["name"], p["id_number"], labels[p["relation"]], labels[p["labour_capacity"]],
-                yes[p["willing_to_work"]], labels[p["health"]], p.get("disability_grade"),
-                labels.get(p.get("schooling") or "", ""), labels[p["employment"]], p.get("phone") or "",
+                house["code"], p["name"], p["id_number"], R[p["relation"]], L[p["labour_capacity"]],
+                yes[p["willing_to_work"]], H[p["health"]], p.get("disability_grade"),
+                S.get(p.get("schooling") or "", ""), E[p["employment"]], p.get("phone") or "",
             ])  # fmt: skip
             m += 1
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,8 @@
     var labels = spec.rows.map(function (row) { return String(row[0]); });
     var base = {
       animation: false, // printed and read in meetings: draw once, at once
-      tooltip: { trigger: spec.kind === "pie" ? "item" : "axis", confine: true },
+      // Drawn on the canvas: ECharts' HTML tooltip carries style attributes, which the CSP refuses.
+      tooltip: { trigger: spec.kind === "pie" ? "item" : "axis", confine: true, renderMode: "richText" },
       legend: { type: "scroll", bottom: 0 },
       grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true }
     };

@@ -1,0 +1,211 @@
+"""Load test: 50 staff browsing and recording visits while a 10,000-row import and a screening run.
+
+    .venv/bin/python -m bench.load.run                 # 3 minutes, the quick check
+    .venv/bin/python -m bench.load.run --duration 600  # the 10-minute soak
+
+Everything runs on this machine and talks over 127.0.0.1 only: PostgreSQL (a database of its
+own, created if missing), Redis DB 14, gunicorn with the production settings, locust headless.
+It writes bench/load/RESULTS.md and the raw figures under bench/out/load/.
+"""
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "bench" / "out" / "load"
+PY = sys.executable
+PASSWORD = "Load-test-2026-" + secrets.token_hex(4)
+
+
+def env_for(args) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "load-test-" + secrets.token_hex(24),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_COOKIES": "0",  # plain HTTP on the loopback: see portal/settings.py
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "PORTAL_VAR_DIR": str(OUT / "var"),
+        "LOG_LEVEL": "WARNING",
+        "AXES_FAILURE_LIMIT": "1000",  # fifty users log in from one address
+    }
+
+
+def manage(env, *argv, check=True, **kwargs):
+    return subprocess.run([PY, "manage.py", *argv], cwd=ROOT, env=env, check=check, **kwargs)
+
+
+def prepare(args, env):
+    """Database, demo district, load users, static files and the workbook to import."""
+    name = args.database_url.rsplit("/", 1)[1]
+    server = args.database_url.rsplit("/", 1)[0] + "/postgres"
+    exists = subprocess.run(["psql", server, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+                            capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    if not exists:
+        subprocess.run(["psql", server, "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    manage(env, "seed_demo", "--households", str(args.households), stdout=subprocess.DEVNULL)
+    users = [f"load{i:02d}" for i in range(1, args.users + 1)]
+    script = (
+        "from accounts.models import User\n"
+        "from settlements.models import Township\n"
+        "towns = list(Township.objects.all())\n"
+        f"for name in {users!r}:\n"
+        "    u, _ = User.objects.get_or_create(username=name, defaults={'role': 'township_staff', 'full_name': name})\n"
+        f"    u.set_password({PASSWORD!r}); u.role = 'township_staff'; u.is_active = True; u.save()\n"
+        "    u.townships.set(towns)\n"
+    )
+    manage(env, "shell", "-c", script)
+    workbook = OUT / f"import-{args.import_rows}.xlsx"
+    if not workbook.exists():
+        code = (
+            "import django; django.setup()\n"
+            "from pathlib import Path\nfrom bench.imports.generate import generate\n"
+            f"print(generate({args.import_rows}, Path({str(workbook)!r}), seed=777))"
+        )
+        subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)
+    return users, workbook
+
+
+def worker_pids(master: int) -> list[int]:
+    import psutil
+
+    try:
+        return [c.pid for c in psutil.Process(master).children()]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def sample_memory(master: int, samples: list, stop: threading.Event):
+    import psutil
+
+    start = time.monotonic()
+    while not stop.wait(5):
+        rss = []
+        for pid in worker_pids(master):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                rss.append(psutil.Process(pid).memory_info().rss)
+        samples.append((round(time.monotonic() - start), sum(rss) / 1048576, len(rss)))
+
+
+def background_jobs(env, workbook, delay, log):
+    """The import and the screening, started once the staff are at work."""
+    time.sleep(delay)
+    started = time.monotonic()
+    imp = subprocess.Popen([PY, "manage.py", "import_workbook", str(workbook), "--kind", "households", "--as", "admin"],
+                           cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    scr = subprocess.Popen(
+        [PY, "manage.py", "screen", "--full"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    codes = {"import": imp.wait(), "screening": scr.wait()}
+    codes["seconds"] = round(time.monotonic() - started, 1)
+    return codes
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=180, help="seconds of load (600 for the soak)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--households", type=int, default=2000)
+    parser.add_argument("--import-rows", type=int, default=10000)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/portal_trust_load")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = env_for(args)
+    users, workbook = prepare(args, env)
+    log = (OUT / "server.log").open("w")
+    gunicorn = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
+         "--timeout", "60", "--access-logfile", "-"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    samples, stop = [], threading.Event()
+    jobs = {}
+    try:
+        time.sleep(4)
+        sampler = threading.Thread(target=sample_memory, args=(gunicorn.pid, samples, stop), daemon=True)
+        sampler.start()
+        runner = threading.Thread(
+            target=lambda: jobs.update(background_jobs(env, workbook, min(30, args.duration // 6), log)), daemon=True
+        )
+        runner.start()
+        prefix = OUT / "locust"
+        locust_env = {**env, "LOAD_USERS": ",".join(users), "LOAD_PASSWORD": PASSWORD}
+        subprocess.run(
+            [str(Path(PY).parent / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
+             "-u", str(args.users), "-r", "10", "-t", f"{args.duration}s", "--host", f"http://127.0.0.1:{args.port}",
+             "--csv", str(prefix), "--only-summary", "--stop-timeout", "10"],
+            cwd=ROOT, env=locust_env, check=False, timeout=args.duration + 120,
+        )  # fmt: skip
+        runner.join(timeout=600)
+    finally:
+        stop.set()
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+    write_results(args, read_stats(OUT / "locust"), samples, jobs)
+
+
+def write_results(args, stats, samples, jobs):
+    rows = [s for s in stats if s["Name"] != "Aggregated"]
+    total = next(s for s in stats if s["Name"] == "Aggregated")
+    lists = [s for s in rows if s["Name"].startswith("list:")]
+    worst_list_p95 = max(float(s["95%"]) for s in lists) if lists else float("nan")
+    warm = [mb for t, mb, _ in samples if t >= args.duration * 0.25]
+    growth = (warm[-1] - warm[0]) / warm[0] * 100 if len(warm) > 1 and warm[0] else float("nan")
+    lines = [
+        "# Load test results",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M')} with `python -m bench.load.run --duration {args.duration}`: "
+        f"{args.users} staff, {args.workers} gunicorn workers, {args.households} demo households, "
+        f"a {args.import_rows}-row import and a full screening started during the run. 2-core machine, "
+        "PostgreSQL and Redis on the same machine, other work running alongside.",
+        "",
+        f"- requests: {total['Request Count']}, failures: {total['Failure Count']}",
+        f"- worst list page p95: {worst_list_p95:.0f} ms (goal: under 1000 ms)",
+        f"- web workers' memory after warm-up: {warm[0]:.0f} MB → {warm[-1]:.0f} MB ({growth:+.1f} %)"
+        if len(warm) > 1
+        else "- web workers' memory: not enough samples",
+        f"- import and screening exit codes: {jobs.get('import')}, {jobs.get('screening')} "
+        f"(both done {jobs.get('seconds')} s after they started)",
+        "",
+        "| request | count | failures | median ms | p95 ms | max ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in rows:
+        lines.append(
+            f"| {s['Name']} | {s['Request Count']} | {s['Failure Count']} | {s['Median Response Time']} | "
+            f"{s['95%']} | {float(s['Max Response Time']):.0f} |"
+        )
+    lines += ["", "Memory of the web workers (seconds since start, MB, processes):", "", "```"]
+    lines += [f"{t:>5} s {mb:8.1f} MB {n}" for t, mb, n in samples]
+    lines += ["```", ""]
+    (ROOT / "bench" / "load" / "RESULTS.md").write_text("\n".join(lines))
+    (OUT / "summary.json").write_text(json.dumps({"stats": stats, "memory": samples, "jobs": jobs}, indent=1))
+    print("\n".join(lines[:12]))
+
+
+if __name__ == "__main__":
+    main()

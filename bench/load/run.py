@@ -129,10 +129,15 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--import-rows", type=int, default=10000)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8797)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/portal_trust_load")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
+    import socket
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:
+            sys.exit(f"Port {args.port} is already in use: choose another with --port.")
     OUT.mkdir(parents=True, exist_ok=True)
     env = env_for(args)
     users, workbook = prepare(args, env)

@@ -112,7 +112,7 @@ def phase_default(path):
     for _n, row in zip(range(10_000), rows, strict=False):
         values = []
         for index, column in zip(sorted(mapping), columns, strict=True):
-            raw = row[index]
+            raw = row[index] if index < len(row) else None
             if column.attr == "township":
                 values.append(townships[raw])
             elif column.attr == "settlement":

@@ -1,0 +1,68 @@
+"""The monitoring demo data: the loop has something in every stage, and seeding again adds nothing."""
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from monitoring.demo import ROSTER_TITLE, seed_demo_data
+from monitoring.models import (
+    Alert,
+    Application,
+    DepartmentRoster,
+    LedgerEntry,
+    MonitoringCase,
+    RosterRow,
+    ScreeningRun,
+    Visit,
+)
+from notifications.models import Notification
+from relocation import demo as households_demo
+from relocation.models import Household
+
+from .helpers import thresholds
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [LedgerEntry, LedgerEntry.history.model, Visit, Alert, Application, DepartmentRoster, RosterRow,
+           MonitoringCase, MonitoringCase.history.model, ScreeningRun, Notification]  # fmt: skip
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+@pytest.fixture
+def district():
+    thresholds(year=timezone.localdate().year)
+    households_demo.create_households(120, with_history=False)
+    households_demo.ensure_demo_users()
+
+
+def test_demo_fills_every_stage_of_the_loop(district):
+    out = io.StringIO()
+    seed_demo_data(out)
+    today = timezone.localdate()
+    with_members = Household.objects.filter(members__isnull=False).distinct().count()
+    assert LedgerEntry.objects.count() == 12 * with_members
+    assert LedgerEntry.objects.filter(period__gte=today.replace(day=1)).count() == 0  # no month in the future
+    rules = set(Alert.objects.values_list("rule", flat=True))
+    assert {"income_low", "visit_overdue", "self_application", "roster_hit"} <= rules
+    assert Alert.objects.open().exists()
+    assert Visit.objects.filter(next_visit_on__lt=today).exists()  # some visits overdue
+    assert Visit.objects.filter(next_visit_on__gte=today).exists()  # and some not
+    assert set(MonitoringCase.objects.values_list("object_type", flat=True)) == set(MonitoringCase.ObjectType.values)
+    assert MonitoringCase.objects.filter(status=MonitoringCase.Status.APPROVED).count() == 1
+    roster = DepartmentRoster.objects.get(title=ROSTER_TITLE)
+    matched = RosterRow.objects.filter(roster=roster, member__isnull=False)
+    assert matched.count() == 3
+    assert matched.values("township").distinct().count() == 3  # members of three townships
+    assert RosterRow.objects.filter(roster=roster, member__isnull=True).count() == 2  # reported back
+    assert "monitoring:" in out.getvalue()
+
+
+def test_seeding_again_adds_nothing(district):
+    seed_demo_data(io.StringIO())
+    before = counts()
+    seed_demo_data(io.StringIO())
+    assert counts() == before

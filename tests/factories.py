@@ -1,6 +1,7 @@
 """factory_boy factories shared by every test."""
 
 import random
+from datetime import date, timedelta
 
 import factory
 
@@ -13,17 +14,20 @@ _rng = random.Random(20261129)
 _issued: set[str] = set()
 
 
-def make_id_number(birth: str = "19800101", area: str = "361122", sex: str = "M") -> str:
-    """A valid, unique 18-digit ID number born on ``birth`` (YYYYMMDD)."""
-    while True:
-        seq = _rng.randrange(0, 1000)
-        if (seq % 2 == 1) != (sex == "M"):
-            seq += 1
-        body = f"{area}{birth}{seq % 1000:03d}"
+def make_id_number(birth: str | None = None, area: str = "362322", sex: str = "M") -> str:
+    """A valid ID number, unique in the test session, born on ``birth`` (YYYYMMDD) or on some day of 1960-1999.
+
+    A birth date gives 500 numbers per sex; without one the date varies, so the supply never runs out.
+    """
+    for _ in range(2000):
+        day = birth or (date(1960, 1, 1) + timedelta(days=_rng.randrange(0, 40 * 365))).strftime("%Y%m%d")
+        seq = _rng.randrange(0, 500) * 2 + (1 if sex == "M" else 0)
+        body = f"{area}{day}{seq:03d}"
         number = body + check_digit(body)
         if number not in _issued:
             _issued.add(number)
             return number
+    raise RuntimeError(f"no unused ID number left for birth date {birth}")
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):

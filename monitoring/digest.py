@@ -1,8 +1,16 @@
-"""The daily digest: each member of township and site staff hears of new alerts and overdue visits."""
+"""Staff notifications of the monitoring loop.
+
+- After a screening run that raised alerts, each member of township and site staff whose area got
+  some hears at once how many, with a link to them in the queue (one notification per run).
+- The daily digest: each member of township and site staff hears of new alerts and overdue visits.
+"""
 
 import datetime
+import logging
+from collections import Counter
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,8 +18,52 @@ from django.utils.translation import override
 
 from notifications.services import notify
 
-from .models import Alert
+from .models import Alert, ScreeningRun
 from .selectors import STAFF_ROLES, visits_due_for
+
+log = logging.getLogger(__name__)
+
+
+def screening_run_alerts(run: ScreeningRun, alerts=None):
+    """The alerts (of ``alerts``, default all) a screening run raised: it stamps them between its start and end."""
+    alerts = Alert.objects.all() if alerts is None else alerts
+    return alerts.filter(source=Alert.Source.SCREENING, created_at__gte=run.started_at, created_at__lte=run.finished_at)
+
+
+def screening_run_notify(*, run_pk: int) -> int:
+    """Tell each staff member whose area got alerts from the run how many, once per run; returns how many were told."""
+    run = ScreeningRun.objects.get(pk=run_pk)
+    if not run.alerts_raised or run.finished_at is None:
+        return 0
+    users = list(get_user_model().objects.filter(is_active=True, role__in=STAFF_ROLES).prefetch_related(
+        "townships", "settlements"))  # fmt: skip
+    if not users:
+        return 0
+    # One grouped query, however many alerts: new alerts per (township, site) of their households.
+    groups = Counter()
+    rows = screening_run_alerts(run).values("household__township_id", "household__settlement_id")
+    for row in rows.annotate(n=Count("pk")).order_by():
+        groups[(row["household__township_id"], row["household__settlement_id"])] += row["n"]
+    sent = 0
+    url = reverse("monitoring:alert_list") + f"?run={run.pk}"
+    for user in users:
+        townships = {t.pk for t in user.townships.all()}
+        settlements = {s.pk for s in user.settlements.all()}
+        # The same rule as the scope gate: the user's townships, or the user's sites.
+        count = sum(n for (t, s), n in groups.items() if t in townships or s in settlements)
+        if not count:
+            continue
+        with override("zh-hans"):
+            sent += notify(
+                users=[user],
+                kind="monitoring.screening",
+                title=_("Screening raised %(n)s new alerts in your area") % {"n": count},
+                body=_("Screening run of %(when)s. Verify them in the alert queue.")
+                % {"when": timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M")},
+                url=url,
+                dedupe_key=f"screening-run-{run.pk}",
+            )
+    return sent
 
 
 def digest_send(*, on: datetime.date | None = None) -> int:

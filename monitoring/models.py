@@ -643,4 +643,4 @@ class ScreeningRun(models.Model):
         verbose_name_plural = _("screening runs")
 
     def __str__(self):
-        return f"{self.get_mode_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_mode_display()} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"

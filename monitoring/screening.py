@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from relocation.models import Member
@@ -201,7 +201,20 @@ def screen(*, full: bool = False, as_of: datetime.date | None = None) -> Screeni
     run.alerts_raised = raised
     run.save(update_fields=["status", "finished_at", "alerts_raised"])
     log.info("screening %s as of %s: %s alerts raised", run.mode, as_of, raised)
+    if raised:
+        # Staff hear of new alerts now rather than in tomorrow's digest; after the commit, so that
+        # the notification never points at alerts that a rollback took away.
+        transaction.on_commit(lambda: _notify(run.pk))
     return run
+
+
+def _notify(run_pk: int) -> None:
+    from .digest import screening_run_notify
+
+    try:
+        screening_run_notify(run_pk=run_pk)
+    except Exception:  # the alerts are in the queue and in the digest; a failed notice must not fail the run
+        log.exception("notifying staff of screening run %s failed", run_pk)
 
 
 def screened_alerts():

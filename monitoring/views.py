@@ -19,6 +19,7 @@ from relocation.models import Household
 from settlements.models import Settlement
 
 from . import services
+from .digest import screening_run_alerts
 from .forms import (
     ApplicationForm,
     DismissForm,
@@ -48,6 +49,9 @@ def _wants_export(request) -> bool:
 # Alerts -----------------------------------------------------------------------------------------
 
 
+RUN_FILTER_DAYS = 60  # how far back the queue's "screening run" filter offers runs
+
+
 class AlertFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("All")), *Alert.Status.choices]
@@ -58,10 +62,22 @@ class AlertFilterForm(forms.Form):
     settlement = forms.ModelChoiceField(
         label=gettext_lazy("Settlement site"), required=False, queryset=Settlement.objects.none()
     )
+    # The link in a "screening raised n alerts" notification: the alerts of that run.
+    run = forms.ModelChoiceField(
+        label=gettext_lazy("Screening run"),
+        required=False,
+        queryset=ScreeningRun.objects.none(),
+        empty_label=gettext_lazy("All"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["settlement"].queryset = Settlement.objects.for_user(user)
+        self.fields["run"].queryset = ScreeningRun.objects.filter(
+            status=ScreeningRun.Status.FINISHED,
+            alerts_raised__gt=0,
+            started_at__gte=timezone.now() - datetime.timedelta(days=RUN_FILTER_DAYS),
+        ).order_by("-started_at")
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select form-select-sm"
 
@@ -79,6 +95,8 @@ def _filtered_alerts(request):
             alerts = alerts.filter(rule=c["rule"])
         if c["settlement"]:
             alerts = alerts.filter(household__settlement=c["settlement"])
+        if c["run"]:
+            alerts = screening_run_alerts(c["run"], alerts)
     return form, alerts.order_by("created_at", "pk")
 
 

@@ -1,0 +1,80 @@
+"""Staff hear of a screening run's new alerts at once: one notification per run, with a link to them."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import reverse
+
+from monitoring.digest import screening_run_notify
+from monitoring.models import Alert
+from monitoring.screening import screen
+from notifications.models import Notification
+
+from .helpers import AS_OF, give_ledger, household, thresholds
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def yearly(cast):
+    return thresholds()
+
+
+def notices():
+    return Notification.objects.filter(kind="monitoring.screening")
+
+
+def poor_household(township, site):
+    h = household(township, settlement=site)
+    give_ledger(h, monthly_income=1500)  # under the 13,200 yuan warning line for two people
+    return h
+
+
+def test_a_run_notifies_the_staff_of_the_area_once_with_the_count(cast, yearly, django_capture_on_commit_callbacks):
+    for _ in range(2):
+        poor_household(cast.yangkou, cast.yangkou_site)
+    poor_household(cast.hengshan, None)  # Hengshan township, outside its site
+    with django_capture_on_commit_callbacks(execute=True):
+        run = screen(as_of=AS_OF)
+    assert run.alerts_raised == 3
+    by_user = {n.user.username: n for n in notices().select_related("user")}
+    # Alice (Yangkou) and Carol (the Yangkou site) each hear of two, Bob (Hengshan) of one; Dave's
+    # site got none, and the bureau, the head and the unscoped user are not told.
+    assert set(by_user) == {"alice", "carol", "bob"}
+    assert "2" in by_user["alice"].title and "2" in by_user["carol"].title
+    assert "1" in by_user["bob"].title
+    assert parse_qs(urlparse(by_user["alice"].url).query) == {"run": [str(run.pk)]}
+    # Told once per run, however often the notice is sent again (a retried task).
+    assert screening_run_notify(run_pk=run.pk) == 0
+    assert notices().count() == 3
+
+
+def test_a_run_that_raises_nothing_notifies_nobody(cast, yearly, django_capture_on_commit_callbacks):
+    poor_household(cast.yangkou, cast.yangkou_site)
+    with django_capture_on_commit_callbacks(execute=True):
+        screen(as_of=AS_OF)
+        second = screen(as_of=AS_OF, full=True)
+    assert second.alerts_raised == 0
+    assert notices().filter(url__contains=f"run={second.pk}").count() == 0
+    assert notices().count() == 2  # Alice and Carol, for the first run only
+
+
+def test_the_link_shows_that_runs_alerts_in_the_users_scope(
+    cast, yearly, client_of, django_capture_on_commit_callbacks
+):
+    earlier = poor_household(cast.yangkou, cast.yangkou_site)
+    first = screen(as_of=AS_OF)
+    later = poor_household(cast.yangkou, cast.yangkou_site)
+    poor_household(cast.hengshan, cast.hengshan_site)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = screen(as_of=AS_OF)
+    assert first.pk != second.pk
+    url = notices().get(user=cast.alice, url__contains=f"run={second.pk}").url
+    response = client_of(cast.alice).get(url)
+    assert response.status_code == 200
+    shown = {a.household_id for a in response.context["alerts"]}
+    assert shown == {later.pk}  # not the earlier run's alert, not Hengshan's
+    assert Alert.objects.filter(household=earlier).exists()
+    # Without the filter the queue holds both runs' alerts.
+    everything = client_of(cast.alice).get(reverse("monitoring:alert_list")).context["alerts"]
+    assert {a.household_id for a in everything} == {earlier.pk, later.pk}

@@ -8,6 +8,8 @@ Each app's tests folder declares in ``tests/<app>/access.py``:
 A URL that none of these cover fails ``test_every_staff_url_is_covered``: add it there.
 """
 
+import io
+import zipfile
 from importlib import import_module
 from pathlib import Path
 
@@ -69,6 +71,15 @@ def test_every_staff_url_is_covered():
     assert not uncovered, "URLs the access matrix does not cover:\n" + "\n".join(uncovered)
 
 
+def readable_text(response) -> str:
+    """What a person could read in the response: the page, or every cell of a workbook."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw[:2] == b"PK":  # an .xlsx is a zip of XML parts; the cells' text is in them
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    return raw.decode("utf-8", errors="replace")
+
+
 def _url(name, kwargs, cast):
     from django.urls import reverse
 
@@ -101,7 +112,7 @@ def test_lists_hold_no_foreign_rows(name, cast, client_of):
     for user in cast.everyone_but_yangkou():
         response = client_of(user).get(url)
         assert response.status_code < 500, f"{user.username} GET {url}: {response.status_code}"
-        body = response.content.decode("utf-8", errors="replace")
+        body = readable_text(response)
         leaked = [m for m in markers if m and m in body]
         assert not leaked, f"{user.username} sees Yangkou's {leaked} at {url}"
 

@@ -52,12 +52,20 @@ def _year_of(household: Household, members: list[Member], months: list[datetime.
     """Twelve plausible months for one household, drawn from a generator seeded by its code."""
     rng = random.Random(f"{SEED}-{household.code}")  # noqa: S311 - made-up figures, not secrets
     size = max(len(members), 1)
-    wages = sum(rng.uniform(2600, 4200) for m in members if m.employment in ("local", "province", "outside"))
-    wages += sum(rng.uniform(700, 900) for m in members if m.employment == "welfare_post")
-    business = sum(rng.uniform(1500, 4000) for m in members if m.employment == "self_employed")
-    transfer = 120.0 * sum(1 for m in members if m.labour_capacity == "none")  # pensions, subsidies
+    # Monthly figures in yuan: wages as migrant and local work pays around 上饶 today, a little
+    # production income (a vegetable plot, poultry) for each member who can work, pensions and
+    # disability allowances for those who cannot, 低保/特困 payments per person.
+    wages = sum(
+        rng.uniform(4200, 6200) if m.employment == "outside" else rng.uniform(3200, 5000)
+        for m in members
+        if m.employment in ("local", "province", "outside")
+    )
+    wages += sum(rng.uniform(800, 1000) for m in members if m.employment == "welfare_post")
+    business = sum(rng.uniform(2500, 5000) for m in members if m.employment == "self_employed")
+    business += sum(rng.uniform(150, 450) for m in members if m.labour_capacity != "none")
+    transfer = 200.0 * sum(1 for m in members if m.labour_capacity == "none")
     if household.minimum_living_allowance or household.extreme_poverty_support:
-        transfer += 560.0 * size
+        transfer += 600.0 * size
     property_income = rng.choice([0, 0, 40, 80]) if household.origin_land_transferred or rng.random() < 0.3 else 0
     roll = rng.randrange(1000)
     profile = (

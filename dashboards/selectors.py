@@ -199,5 +199,16 @@ def member_counts(households: QuerySet) -> list[dict]:
 
 
 def zero_employment_counts(households: QuerySet) -> list[dict]:
-    """Zero-employment households by place: one grouped query."""
-    return list(zero_employment(households).order_by().values("township_id", "settlement_id").annotate(n=Count("pk")))
+    """Zero-employment households by place: one grouped query (same households as :func:`zero_employment`)."""
+    # One pass over the members grouped by household, rather than two EXISTS probes per household:
+    # six times faster at a million households on PostgreSQL (bench/dashboards).
+    zero_ids = (
+        Member.objects.order_by()
+        .values("household_id")
+        .annotate(can_work=Count("pk", filter=can_work_q()), employed=Count("pk", filter=employed_q()))
+        .filter(can_work__gt=0, employed=0)
+        .values("household_id")
+    )
+    return list(
+        households.filter(pk__in=zero_ids).order_by().values("township_id", "settlement_id").annotate(n=Count("pk"))
+    )

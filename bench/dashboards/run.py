@@ -147,8 +147,8 @@ def prepare(n: int) -> None:
             cursor.execute("ANALYZE monitoring_ledgerentry")
             cursor.execute("ANALYZE monitoring_visit")
         print(f"made {12 * n:,} ledger rows and {n:,} visits in PostgreSQL in {time.perf_counter() - t0:.0f} s")
-    else:
-        print(f"reusing {n:,} households and their ledgers")
+    elif Household.objects.filter(settlement__isnull=False).exists():
+        print(f"reusing {n:,} households, their ledgers, places, alerts and cases")
         return
     township_ids, site_ids = places()
     t0 = time.perf_counter()

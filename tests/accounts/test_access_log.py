@@ -51,7 +51,7 @@ def test_an_access_record_cannot_be_changed_or_deleted(cast):
     assert AccessLog.objects.get(pk=record.pk).rows == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_refuses_changes_on_postgresql(django_db_blocker):
     from django.db import DatabaseError, connection
 

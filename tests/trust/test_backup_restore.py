@@ -20,7 +20,7 @@ def media(settings, tmp_path):
     return photo
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_restores_into_an_empty_database(cast, media, tmp_path):
     from tests.factories import HouseholdFactory, MemberFactory
 
@@ -55,7 +55,7 @@ def test_a_backup_restores_into_an_empty_database(cast, media, tmp_path):
     assert Path(media).read_bytes() == b"\xff\xd8 a photo of a cracked wall \xff\xd9"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_refuses_to_restore_over_live_data(cast, media, tmp_path):
     call_command("backup", output_dir=str(tmp_path), verbosity=0)
     (archive,) = tmp_path.glob("portal-backup-*.tar")

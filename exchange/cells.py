@@ -6,9 +6,11 @@ or "" for an empty cell) and returns the value for the model, or raises :class:`
 
 import datetime
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r\n])")
 WHITESPACE = re.compile(r"\s+")
+CODE_SHAPE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 TRUE_WORDS = {"是", "有", "已", "已办", "已办证", "已拆", "已复垦", "已流转", "y", "yes", "true", "1", "√", "✓", "对"}
 FALSE_WORDS = {"否", "无", "未", "没有", "未办", "未办证", "n", "no", "false", "0", "×", "✗", "不是"}
 
@@ -48,6 +51,15 @@ def is_blank(value) -> bool:
 
 def parse_text(value, *, max_length: int = 0, compact: bool = False) -> str:
     """Trimmed text; ``compact`` drops every space (codes, names typed with padding spaces)."""
+    if (
+        value.__class__ is str
+        and (not max_length or len(value) <= max_length)
+        and value.isprintable()
+        and " " not in value
+        and value[:1] != "'"
+        and unicodedata.is_normalized("NFKC", value)
+    ):
+        return value  # already clean: no space, control or full-width character, no formula escape
     text = text_of(value)
     text = WHITESPACE.sub("" if compact else " ", text)
     if max_length and len(text) > max_length:
@@ -56,6 +68,8 @@ def parse_text(value, *, max_length: int = 0, compact: bool = False) -> str:
 
 
 def parse_code(value, *, max_length: int = 30) -> str:
+    if value.__class__ is str and CODE_SHAPE.fullmatch(value) and len(value) <= max_length:
+        return value.upper()
     return parse_text(value, max_length=max_length, compact=True).upper()
 
 
@@ -155,7 +169,33 @@ def parse_month(value) -> datetime.date:
     return parse_date(value).replace(day=1)
 
 
+ID_SHAPE = re.compile(r"\d{17}[\dX]")
+ID_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
+PHONE_SHAPE = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
+
+
+@lru_cache(maxsize=50_000)
+def _birth(digits: str) -> datetime.date | None:
+    """The date eight ID-number digits spell, or None; a few thousand distinct dates cover a district."""
+    try:
+        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+
+
 def parse_id_number(value) -> str:
+    if value.__class__ is str and len(value) == 18 and ID_SHAPE.fullmatch(value):
+        # The common case, already clean: the same checks as normalize_id_number without its
+        # Unicode clean-up and stdnum calls (three quarters of the cost of a 400,000-row check).
+        born = _birth(value[6:14])
+        if (
+            born is not None
+            and born.year >= 1890
+            and born <= _today()
+            and value[17] == "10X98765432"[sum(int(c) * w for c, w in zip(value, ID_WEIGHTS, strict=False)) % 11]
+            and idnumbers.region_exists(value[:6])
+        ):
+            return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # Excel keeps 15 significant digits: an ID number in a number cell has lost its last ones.
         raise CellError(
@@ -166,37 +206,36 @@ def parse_id_number(value) -> str:
             % {"value": f"{value:.15g}"}
         )
     try:
-        # The date changes at most once during an import; reading the clock per row cost seconds.
         return idnumbers.normalize_id_number(text_of(value), today=_today())
     except ValidationError as exc:
         raise CellError(exc.messages[0]) from None
 
 
 def _today() -> datetime.date:
-    from django.utils import timezone
+    """The local date, read from the clock at most once a minute: reading it per row cost seconds."""
+    return _TODAY.get()
 
-    return _TODAY.get(timezone.now().replace(minute=0, second=0, microsecond=0))
 
-
-class _HourlyDate:
-    """The local date, read from the clock at most once an hour."""
-
+class _MinuteDate:
     def __init__(self):
-        self.hour = None
+        self.expires = 0.0
         self.value = None
 
-    def get(self, hour) -> datetime.date:
-        if hour != self.hour:
+    def get(self) -> datetime.date:
+        now = time.monotonic()
+        if now >= self.expires:
             from django.utils import timezone
 
-            self.hour, self.value = hour, timezone.localdate()
+            self.expires, self.value = now + 60, timezone.localdate()
         return self.value
 
 
-_TODAY = _HourlyDate()
+_TODAY = _MinuteDate()
 
 
 def parse_phone(value) -> str:
+    if value.__class__ is str and PHONE_SHAPE.fullmatch(value):
+        return value
     try:
         return idnumbers.normalize_phone(text_of(value))
     except ValidationError as exc:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -59,7 +59,7 @@ class SheetReport:
     note: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     sheet: str
     number: int
@@ -135,6 +135,32 @@ def _same(old, new) -> bool:
 # Reading sheets
 
 
+class _Bad(str):
+    """A cell's parse error, kept in a column's memo like a value."""
+
+
+_MISS = object()
+_BLANK = object()
+# Distinct values remembered per column: enough for every choice, year, date and amount column,
+# bounded for the columns where every value differs (ID numbers, names).
+MEMO_LIMIT = 20_000
+
+
+def _convert(raw, parse, memo, key):
+    if is_blank(raw):
+        out = _BLANK
+    elif parse is None:  # resolved later against places in the database
+        out = str(raw).strip()
+    else:
+        try:
+            out = parse(raw)
+        except CellError as exc:
+            out = _Bad(str(exc))
+    if len(memo) < MEMO_LIMIT:
+        memo[key] = out
+    return out
+
+
 def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analysis, progress) -> tuple:
     """Find the header and parse every data row of one sheet: (spec, rows) or (None, [])."""
     report = SheetReport(name=info.name, hidden=len(info.hidden_rows))
@@ -159,34 +185,44 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     report.header_row = header_number
     headers = {attr: str(header_cells[i]).strip() for i, attr in mapping.items()}
     missing = [c for c in spec.required if c.attr not in headers]
-    columns = {attr: spec.column(attr) for attr in mapping.values()}
+    # One pass over the rows with a plan made once: (index, attribute, parser, required, header, memo).
+    # Most columns hold a few distinct values in 100,000 rows, so each is parsed once and then
+    # looked up; the key carries the type because True, 1 and 1.0 are equal dictionary keys.
+    plan = [
+        (index, attr, spec.column(attr).parse, spec.column(attr).required, headers[attr], {})
+        for index, attr in mapping.items()
+    ]
     parsed: list[Row] = []
+    sheet = info.name
+    error = analysis.error
+    required_message = _("This cell is required.")
 
     def parse(number: int, cells: list):
-        if all(is_blank(c) for c in cells):
-            return
+        for c in cells:
+            if c.__class__ is not str or (c and not c.isspace()):
+                break
+        else:
+            return  # a blank row
         report.rows += 1
+        width = len(cells)
         values = {}
-        for index, attr in mapping.items():
-            raw = cells[index] if index < len(cells) else ""
-            column = columns[attr]
-            if is_blank(raw):
-                if column.required:
-                    analysis.error(info.name, number, headers[attr], _("This cell is required."))
+        for index, attr, fn, required, header, memo in plan:
+            raw = cells[index] if index < width else ""
+            key = raw if raw.__class__ is str else (raw.__class__, raw)
+            out = memo.get(key, _MISS)
+            if out is _MISS:
+                out = _convert(raw, fn, memo, key)
+            if out is _BLANK:
+                if required:
+                    error(sheet, number, header, required_message)
                 values[attr] = None
-                continue
-            if column.parse is None:  # resolved later against places in the database
-                values[attr] = str(raw).strip()
-                continue
-            try:
-                values[attr] = column.parse(raw)
-            except CellError as exc:
-                analysis.error(info.name, number, headers[attr], str(exc))
+            elif out.__class__ is _Bad:
+                error(sheet, number, header, str(out))
+            else:
+                values[attr] = out
         for column in missing:
-            analysis.error(
-                info.name, number, column.header, _("The sheet has no column “%(c)s”.") % {"c": column.header}
-            )
-        parsed.append(Row(info.name, number, values, headers))
+            error(sheet, number, column.header, _("The sheet has no column “%(c)s”.") % {"c": column.header})
+        parsed.append(Row(sheet, number, values, headers))
         if progress and report.rows % 10_000 == 0:
             progress("read", report.rows, 0)
 
@@ -304,30 +340,36 @@ def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: S
         report,
         "households",
         key=lambda v: v["code"],
-        fetch=lambda keys: Household.objects.filter(code__in=keys),
-        key_of=lambda obj: obj.code,
-        gate=lambda obj: gate.allows(obj.township_id, obj.settlement_id),
+        fetch=lambda keys, attrs: Household.objects.filter(code__in=keys).values(
+            "pk", "township_id", "settlement_id", *attrs
+        ),
+        key_of=lambda obj: obj["code"],
+        gate=lambda obj: gate.allows(obj["township_id"], obj["settlement_id"]),
         foreign_message=_("Household code %(key)s belongs to a household outside your area; it cannot be changed."),
         key_header="code",
     )
 
 
 def _diff(model, rows, analysis, report, kind, *, key, fetch, key_of, gate, foreign_message, key_header):
-    """Sort valid rows into new, updated and unchanged against the database, in chunks of keys."""
+    """Sort valid rows into new, updated and unchanged against the database, in large chunks of keys.
+
+    ``fetch(keys, fields)`` returns value dicts, not model instances: building 400,000 instances
+    to compare a dozen fields cost more than the comparison.
+    """
     result = {}
     by_key = {key(r.values): r for r in rows}
     keys = list(by_key)
     fk = {f.name for f in model._meta.concrete_fields if f.is_relation}
-    for chunk in _chunks(keys):
-        existing = {key_of(obj): obj for obj in fetch(chunk)}
+    attrs = sorted({a for r in rows for a in r.values})
+    names = {a: (f"{a}_id" if a in fk else a) for a in attrs}
+    empties = {names[a]: _empty(model, a) for a in attrs}
+    for chunk in _chunks(keys, _key_batch()):
+        existing = {key_of(obj): obj for obj in fetch(chunk, attrs)}
         for k in chunk:
             row = by_key[k]
-            values = {(f"{a}_id" if a in fk else a): val for a, val in row.values.items()}
+            values = {names[a]: (empties[names[a]] if val is None else val) for a, val in row.values.items()}
             obj = existing.get(k)
             if obj is None:
-                values = {
-                    a: (_empty(model, a.removesuffix("_id")) if val is None else val) for a, val in values.items()
-                }
                 analysis.creates[kind].append(values)
                 report.new += 1
                 result[k] = None
@@ -336,18 +378,24 @@ def _diff(model, rows, analysis, report, kind, *, key, fetch, key_of, gate, fore
                 analysis.error(row.sheet, row.number, row.headers[key_header], foreign_message % {"key": k})
                 continue
             changes = {}
-            for attr, val in values.items():
-                if val is None:
-                    val = _empty(model, attr.removesuffix("_id"))
-                if not _same(getattr(obj, attr), val):
-                    changes[attr] = val
+            for a in row.values:
+                name = names[a]
+                old = obj[a]
+                new = values[name]
+                if old != new and not _same(old, new):
+                    changes[name] = new
             if changes:
-                analysis.updates[kind].append((obj.pk, changes))
+                analysis.updates[kind].append((obj["pk"], changes, values))
                 report.updated += 1
             else:
                 report.unchanged += 1
-            result[k] = obj.pk
+            result[k] = obj["pk"]
     return result
+
+
+def _key_batch() -> int:
+    """Keys per lookup query: PostgreSQL takes large IN lists well; SQLite caps its parameters."""
+    return 20_000 if connection.vendor == "postgresql" else BATCH
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,7 +464,7 @@ def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | 
             candidates.append(row)
 
     def member_gate(obj):
-        return gate.allows(obj.household.township_id, obj.household.settlement_id)
+        return gate.allows(obj["household__township_id"], obj["household__settlement_id"])
 
     # A member of a new household is new: the household code says so, whatever the database holds.
     return _diff(
@@ -426,8 +474,10 @@ def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | 
         report,
         "members",
         key=lambda v: v["id_number"],
-        fetch=lambda keys: Member.objects.filter(id_number__in=keys).select_related("household"),
-        key_of=lambda obj: obj.id_number,
+        fetch=lambda keys, attrs: Member.objects.filter(id_number__in=keys).values(
+            "pk", "household__township_id", "household__settlement_id", *attrs
+        ),
+        key_of=lambda obj: obj["id_number"],
         gate=member_gate,
         foreign_message=_("ID number %(key)s is registered in a household outside your area; it cannot be changed."),
         key_header="id_number",
@@ -485,10 +535,10 @@ def _check_ledgers(rows, analysis, gate, report):
     for row in candidates:
         by_household[row.values["household"]].append(row.values["period"])
 
-    def fetch(keys):
+    def fetch(keys, attrs):
         ids = {h for h, _p in keys}
         periods = {p for _h, p in keys}
-        return LedgerEntry.objects.filter(household_id__in=ids, period__in=periods)
+        return LedgerEntry.objects.filter(household_id__in=ids, period__in=periods).values("pk", *attrs)
 
     return _diff(
         LedgerEntry,
@@ -498,7 +548,7 @@ def _check_ledgers(rows, analysis, gate, report):
         "ledgers",
         key=lambda v: (v["household"], v["period"]),
         fetch=fetch,
-        key_of=lambda obj: (obj.household_id, obj.period),
+        key_of=lambda obj: (obj["household"], obj["period"]),
         gate=lambda obj: True,  # the household was checked above
         foreign_message="",
         key_header="household",
@@ -547,7 +597,7 @@ def apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None =
     if analysis.error_count:
         raise ValueError("an analysis with invalid rows cannot be applied")
     now = timezone.now()
-    history = {"default_user": actor, "default_change_reason": reason[:100]}
+    writer = Writer(actor=actor, reason=reason[:100], now=now)
     written = defaultdict(int)
     total = sum(len(v) for v in analysis.creates.values()) + sum(len(v) for v in analysis.updates.values())
     done = 0
@@ -558,66 +608,76 @@ def apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None =
         if progress:
             progress("write", done, total)
 
-    for values_list in _chunks(analysis.creates.get("households", [])):
-        objs = [Household(**v) for v in values_list]
-        bulk_create_with_history(objs, Household, batch_size=BATCH, **history)
-        written["households"] += len(objs)
-        tick(len(objs))
-    _update(Household, analysis.updates.get("households", []), now, history, tick)
-    written["households"] += len(analysis.updates.get("households", []))
+    households = (analysis.creates.get("households", []), analysis.updates.get("households", []))
+    written["households"] = _write(Household, *households, writer=writer, tick=tick)
 
-    members = analysis.creates.get("members", [])
-    pending_codes = {v["household_id"][1] for v in members if isinstance(v["household_id"], tuple)}
-    pending_codes |= {
-        c["household_id"][1]
-        for _pk, c in analysis.updates.get("members", [])
-        if isinstance(c.get("household_id"), tuple)
-    }
-    ids = dict(Household.objects.filter(code__in=pending_codes).values_list("code", "pk")) if pending_codes else {}
-    for values_list in _chunks(members):
-        objs = []
-        for v in values_list:
-            if isinstance(v["household_id"], tuple):
-                v = {**v, "household_id": ids[v["household_id"][1]]}
-            obj = Member(**v)
-            obj.derive_from_id_number()  # bulk_create skips save(), where this normally happens
-            objs.append(obj)
-        bulk_create_with_history(objs, Member, batch_size=BATCH, **history)
-        written["members"] += len(objs)
-        tick(len(objs))
-    member_updates = []
-    for pk, changes in analysis.updates.get("members", []):
-        if isinstance(changes.get("household_id"), tuple):
-            changes = {**changes, "household_id": ids[changes["household_id"][1]]}
-        member_updates.append((pk, changes))
-    _update(Member, member_updates, now, history, tick)
-    written["members"] += len(member_updates)
+    members, member_updates = analysis.creates.get("members", []), analysis.updates.get("members", [])
+    pending = {v["household_id"][1] for v in members if isinstance(v["household_id"], tuple)}
+    pending |= {c["household_id"][1] for _pk, c, _v in member_updates if isinstance(c.get("household_id"), tuple)}
+    ids = _household_ids(pending)
+
+    def resolve(values: dict) -> dict:
+        if isinstance(values.get("household_id"), tuple):
+            return {**values, "household_id": ids[values["household_id"][1]]}
+        return values
+
+    members = [resolve(v) for v in members]
+    member_updates = [(pk, resolve(c), resolve(v)) for pk, c, v in member_updates]
+    written["members"] = _write(Member, members, member_updates, writer=writer, tick=tick)
 
     if analysis.creates.get("ledgers") or analysis.updates.get("ledgers"):
         from monitoring.models import LedgerEntry, month_index
 
-        for values_list in _chunks(analysis.creates.get("ledgers", [])):
-            objs = [
-                LedgerEntry(
-                    **v, month_index=month_index(v["period"]), source=LedgerEntry.Source.IMPORT, recorded_by=actor
-                )
-                for v in values_list
-            ]
-            bulk_create_with_history(objs, LedgerEntry, batch_size=BATCH, **history)
-            written["ledgers"] += len(objs)
-            tick(len(objs))
-        _update(LedgerEntry, analysis.updates.get("ledgers", []), now, history, tick)
-        written["ledgers"] += len(analysis.updates.get("ledgers", []))
-    return dict(written)
+        fixed = {"source": LedgerEntry.Source.IMPORT, "recorded_by_id": actor.pk}
+        creates = [{**v, **fixed, "month_index": month_index(v["period"])} for v in analysis.creates.get("ledgers", [])]
+        written["ledgers"] = _write(LedgerEntry, creates, analysis.updates.get("ledgers", []), writer=writer, tick=tick)
+    return {k: v for k, v in written.items() if v}
 
 
-def _update(model, updates: list[tuple[int, dict]], now: datetime.datetime, history: dict, tick) -> None:
-    """Apply changed attributes to their rows in bulk, with one history row per changed object."""
+def _household_ids(codes: set[str]) -> dict[str, int]:
+    """code -> pk of households just written, in as few queries as the database allows."""
+    ids = {}
+    for chunk in _chunks(sorted(codes), _key_batch()):
+        ids.update(Household.objects.filter(code__in=chunk).values_list("code", "pk"))
+    return ids
+
+
+@dataclass
+class Writer:
+    actor: object
+    reason: str
+    now: datetime.datetime
+
+
+def _write(model, creates: list[dict], updates: list[tuple], *, writer: Writer, tick) -> int:
+    """Create and update rows of one model with their history rows; COPY on PostgreSQL, the ORM elsewhere."""
+    if not creates and not updates:
+        return 0
+    if connection.vendor == "postgresql":
+        from . import bulk
+
+        bulk.copy_write(model, creates, updates, actor_id=writer.actor.pk, reason=writer.reason, now=writer.now)
+        tick(len(creates) + len(updates))
+    else:
+        _orm_write(model, creates, updates, writer=writer, tick=tick)
+    return len(creates) + len(updates)
+
+
+def _orm_write(model, creates, updates, *, writer: Writer, tick) -> None:
+    """The portable path (SQLite): bulk_create/bulk_update_with_history in batches."""
+    history = {"default_user": writer.actor, "default_change_reason": writer.reason}
+    for values_list in _chunks(creates):
+        objs = [model(**v) for v in values_list]
+        if model is Member:
+            for obj in objs:
+                obj.derive_from_id_number()  # bulk_create skips save(), where this normally happens
+        bulk_create_with_history(objs, model, batch_size=BATCH, **history)
+        tick(len(objs))
     for chunk in _chunks(updates):
-        objs = model.objects.in_bulk([pk for pk, _c in chunk])
+        objs = model.objects.in_bulk([pk for pk, _c, _v in chunk])
         fields = {"updated_at"}
         changed = []
-        for pk, changes in chunk:
+        for pk, changes, _values in chunk:
             obj = objs[pk]
             for attr, val in changes.items():
                 setattr(obj, attr, val)
@@ -625,7 +685,7 @@ def _update(model, updates: list[tuple[int, dict]], now: datetime.datetime, hist
             if isinstance(obj, Member) and "id_number" in changes:
                 obj.derive_from_id_number()
                 fields |= {"birth_date", "sex"}
-            obj.updated_at = now
+            obj.updated_at = writer.now
             changed.append(obj)
         bulk_update_with_history(changed, model, sorted(fields), batch_size=BATCH, **history)
         tick(len(changed))

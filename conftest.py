@@ -91,3 +91,20 @@ def client_of(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, Celery workers) restore the seeded rows after their flush.
+
+    A flush empties every table, the departments, policy tasks and thresholds that migrations seed
+    included; without serialized rollback the tests after it, and the next run on a reused test
+    database, would find them gone.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+        fixtures = getattr(item, "fixturenames", ())
+        if transactional or "live_server" in fixtures or "transactional_db" in fixtures:
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

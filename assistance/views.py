@@ -16,6 +16,7 @@ from accounts.scope import get_for_user_or_404, scope_of
 from exchange.export import xlsx_response
 from portal import search
 from portal.pagination import paginate
+from portal.params import int_param
 from relocation.idnumbers import mask_phone
 from relocation.models import Household
 from settlements.models import Settlement, Township
@@ -381,9 +382,9 @@ def zero_employment(request):
     if request.method == "POST":
         return _post_search_redirect(request)
     households = selectors.zero_employment_households(Household.objects.for_user(request.user))
-    township = request.GET.get("township", "")
-    if township.isdigit():
-        households = households.filter(township_id=int(township))
+    township = int_param(request, "township")
+    if township is not None:
+        households = households.filter(township_id=township)
     term, households = _search(request, households, "code", "head_name")
     households = households.select_related("township", "settlement").annotate(member_count=Count("members"))
     if _wants_export(request):
@@ -595,9 +596,9 @@ def task_list(request):
     scope = scope_of(request.user)
     # The district sees every department; a bureau its own rows; other staff the tasks without reports.
     department_id = None if scope.everything else scope.department_id
-    department = request.GET.get("department", "")
-    if scope.everything and department.isdigit():
-        department_id = int(department)
+    department = int_param(request, "department")
+    if scope.everything and department is not None:
+        department_id = department
     show_reports = scope.everything or scope.department_id is not None
     rows = selectors.task_progress(department_id=department_id) if show_reports else []
     only_late = request.GET.get("late") == "1"

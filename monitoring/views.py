@@ -471,10 +471,10 @@ def roster_list(request):
 @require_http_methods(["GET", "POST"])
 def roster_upload(request):
     department = request.user.department
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
     if department is None:
-        form.add_error(None, _("Your account belongs to no department; ask the administrator."))
-    elif request.method == "POST" and form.is_valid():
+        raise PermissionDenied(_("Your account belongs to no department; ask the administrator."))
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
             rows = parse_roster(c["file"])

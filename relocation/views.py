@@ -52,6 +52,8 @@ def household_detail(request, household_pk):
         Household.objects.select_related("township", "settlement", "village"), request.user, pk=household_pk
     )
     members = household.members.all()
+    # Administrators can see who opened a household's record (the page shows its members).
+    log_access(request.user, AccessLog.Action.VIEW, household)
     return render(
         request,
         "relocation/household_detail.html",

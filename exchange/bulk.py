@@ -11,6 +11,7 @@ Everything runs inside the caller's transaction: a failure anywhere leaves nothi
 the staging tables go with the transaction (``ON COMMIT DROP``).
 """
 
+import csv
 import datetime
 import io
 import itertools
@@ -20,7 +21,6 @@ from django.db import connection, models
 from relocation.models import Member
 
 COPY_ROWS = 50_000  # rows per COPY statement: bounds the buffer's memory
-ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 HISTORY_COLUMNS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
 # Columns computed in SQL from the staged row rather than in Python for each row.
 DERIVED = {
@@ -32,20 +32,6 @@ DERIVED = {
 _names = itertools.count()
 # Every table and column name in the SQL below comes from the models' _meta, never from a workbook;
 # the values travel as COPY data or query parameters.
-
-
-def _text(value) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    cls = value.__class__
-    if cls is str:
-        return value.translate(ESCAPES)
-    if cls is bool:
-        return "t" if value else "f"
-    if cls is datetime.datetime:
-        return value.isoformat()
-    return str(value)  # int, Decimal, date
 
 
 def _default(field: models.Field, now: datetime.datetime):
@@ -61,15 +47,26 @@ def _default(field: models.Field, now: datetime.datetime):
     return ""
 
 
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    """COPY rows (sequences in ``columns`` order) into ``table``, a bounded batch at a time."""
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+def _copy(cursor, table: str, columns: list[str], nullable: set[str], rows) -> None:
+    """COPY rows (sequences in ``columns`` order) into ``table``, a bounded batch at a time.
+
+    CSV through the csv module (C speed) rather than text built value by value. csv writes None
+    and "" alike, so each column says which it means: an empty value is NULL in a nullable column
+    (FORCE_NULL) and an empty string in the others (FORCE_NOT_NULL). No nullable column here
+    holds text, so nothing is lost.
+    """
+    options = ["FORMAT csv"]
+    if set(columns) - nullable:
+        options.append(f"FORCE_NOT_NULL ({', '.join(c for c in columns if c not in nullable)})")
+    if nullable & set(columns):
+        options.append(f"FORCE_NULL ({', '.join(c for c in columns if c in nullable)})")
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH ({', '.join(options)})"
     while True:
         batch = list(itertools.islice(rows, COPY_ROWS))
         if not batch:
             return
         buffer = io.StringIO()
-        buffer.writelines("\t".join(map(_text, row)) + "\n" for row in batch)
+        csv.writer(buffer, lineterminator="\n").writerows(batch)
         buffer.seek(0)
         cursor.cursor.copy_expert(statement, buffer)
 
@@ -116,7 +113,7 @@ def _insert(cursor, model, creates, *, actor_id, reason, now) -> None:
     attnames = [f.attname for f in fields]
     stage = _stage(cursor, table, columns)
     rows = ([v[a] if a in v else defaults[a] for a in attnames] for v in creates)
-    _copy(cursor, stage, columns, rows)
+    _copy(cursor, stage, columns, {f.column for f in fields if f.null}, rows)
     history_table, shared = _history(model)
     targets = columns + list(derived)
     exprs = [f"s.{c}" for c in columns] + list(derived.values())
@@ -134,7 +131,8 @@ def _update(cursor, model, attnames: list[str], rows, *, actor_id, reason, now) 
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     columns = [by_attname[a].column for a in attnames]
     stage = _stage(cursor, table, ["id", *columns])
-    _copy(cursor, stage, ["id", *columns], ([pk, *(values[a] for a in attnames)] for pk, values in rows))
+    nullable = {by_attname[a].column for a in attnames if by_attname[a].null}
+    _copy(cursor, stage, ["id", *columns], nullable, ([pk, *(values[a] for a in attnames)] for pk, values in rows))
     cursor.execute(f"ANALYZE {stage}")
     sets = [f"{c} = s.{c}" for c in columns]
     sets += [f"{f.column} = %s" for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -136,29 +138,40 @@ def _same(old, new) -> bool:
 
 
 class _Bad(str):
-    """A cell's parse error, kept in a column's memo like a value."""
+    """A cell's parse error, kept in a column's outputs like a value."""
 
 
-_MISS = object()
-_BLANK = object()
-# Distinct values remembered per column: enough for every choice, year, date and amount column,
-# bounded for the columns where every value differs (ID numbers, names).
-MEMO_LIMIT = 20_000
+# Above this many distinct values a column is parsed cell by cell rather than through a table of
+# its distinct values (ID numbers, names: every value differs).
+TABLE_LIMIT = 20_000
 
 
-def _convert(raw, parse, memo, key):
+def _convert(raw, parse):
+    """One cell: its value, None when blank, or a _Bad message."""
     if is_blank(raw):
-        out = _BLANK
-    elif parse is None:  # resolved later against places in the database
-        out = str(raw).strip()
-    else:
-        try:
-            out = parse(raw)
-        except CellError as exc:
-            out = _Bad(str(exc))
-    if len(memo) < MEMO_LIMIT:
-        memo[key] = out
-    return out
+        return None
+    if parse is None:  # resolved later against places in the database
+        return str(raw).strip()
+    try:
+        return parse(raw)
+    except CellError as exc:
+        return _Bad(str(exc))
+
+
+def _convert_column(cells: list, parse) -> tuple[list, bool]:
+    """Every cell of a column, and whether any is blank or bad; each distinct value is parsed once.
+
+    A district roster has a few distinct values in most columns (types, townships, years, yes/no),
+    so the lookup runs at C speed through ``map``. True, 1 and 1.0 are one dictionary key, so a
+    column mixing booleans with numbers takes the cell-by-cell path.
+    """
+    distinct = set(cells)
+    kinds = {v.__class__ for v in distinct} if len(distinct) <= TABLE_LIMIT else ()
+    if kinds and not (bool in kinds and (int in kinds or float in kinds)):
+        table = {value: _convert(value, parse) for value in distinct}
+        special = any(v is None or v.__class__ is _Bad for v in table.values())
+        return list(map(table.__getitem__, cells)), special
+    return [_convert(value, parse) for value in cells], True
 
 
 def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analysis, progress) -> tuple:
@@ -166,15 +179,11 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     report = SheetReport(name=info.name, hidden=len(info.hidden_rows))
     analysis.sheets.append(report)
     try:
-        rows = reader.iter_rows(path, info.name)
-        head = []
-        for item in rows:
-            head.append(item)
-            if len(head) >= 30:
-                break
+        first_number, data = reader.read_rows(path, info.name)
     except Exception:
         message = _("Sheet “%(sheet)s” cannot be read; the file may be damaged.") % {"sheet": info.name}
         raise reader.BadFile(message) from None
+    head = [(first_number + i, cells) for i, cells in enumerate(data[:30])]
     found = find_header(head, specs)
     if found is None:
         report.note = _("No known header row; the sheet was skipped.")
@@ -185,51 +194,57 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     report.header_row = header_number
     headers = {attr: str(header_cells[i]).strip() for i, attr in mapping.items()}
     missing = [c for c in spec.required if c.attr not in headers]
-    # One pass over the rows with a plan made once: (index, attribute, parser, required, header, memo).
-    # Most columns hold a few distinct values in 100,000 rows, so each is parsed once and then
-    # looked up; the key carries the type because True, 1 and 1.0 are equal dictionary keys.
-    plan = [
-        (index, attr, spec.column(attr).parse, spec.column(attr).required, headers[attr], {})
-        for index, attr in mapping.items()
-    ]
+    # Rows come one per sheet row, blank ones included, so a row's Excel number is its position.
+    data = data[position + 1 :]
+    first = header_number + 1
+    width = max(mapping) + 1
+    if data and min(map(len, data)) < width:
+        data = [cells + [""] * (width - len(cells)) if len(cells) < width else cells for cells in data]
+    # A row whose cells are all falsy may still hold a 0; check those few cell by cell.
+    keep = [filled or not all(map(is_blank, cells)) for filled, cells in zip(map(any, data), data, strict=True)]
+
+    attrs = list(mapping.values())
+    outputs = []
+    problems = []  # (row position, column position, header, message)
+    required_message = _("This cell is required.")
+    for position_in_row, (index, attr) in enumerate(mapping.items()):
+        column = spec.column(attr)
+        out, special = _convert_column([cells[index] for cells in data], column.parse)
+        for j, value in enumerate(out) if special else ():
+            if value is None:
+                if column.required and keep[j]:
+                    problems.append((j, position_in_row, headers[attr], required_message))
+            elif value.__class__ is _Bad and keep[j]:
+                problems.append((j, position_in_row, headers[attr], str(value)))
+        outputs.append(out)
+        if progress:
+            progress("read", position_in_row + 1, len(mapping))
+
+    # A row of spaces only is blank too: it shows up as a row whose every required cell is empty.
+    suspects = {j for j, _p, _h, message in problems if message is required_message}
+    for j in suspects:
+        if all(is_blank(c) for c in data[j]):
+            keep[j] = False
+    bad_cells: dict[int, list[str]] = defaultdict(list)
+    for j, position_in_row, header, message in sorted(problems, key=lambda p: (p[0], p[1])):
+        if keep[j]:
+            analysis.error(info.name, first + j, header, message)
+            if message is not required_message:
+                bad_cells[j].append(attrs[position_in_row])
+    del data
     parsed: list[Row] = []
     sheet = info.name
-    error = analysis.error
-    required_message = _("This cell is required.")
-
-    def parse(number: int, cells: list):
-        for c in cells:
-            if c.__class__ is not str or (c and not c.isspace()):
-                break
-        else:
-            return  # a blank row
-        report.rows += 1
-        width = len(cells)
-        values = {}
-        for index, attr, fn, required, header, memo in plan:
-            raw = cells[index] if index < width else ""
-            key = raw if raw.__class__ is str else (raw.__class__, raw)
-            out = memo.get(key, _MISS)
-            if out is _MISS:
-                out = _convert(raw, fn, memo, key)
-            if out is _BLANK:
-                if required:
-                    error(sheet, number, header, required_message)
-                values[attr] = None
-            elif out.__class__ is _Bad:
-                error(sheet, number, header, str(out))
-            else:
-                values[attr] = out
+    for j, values in enumerate(zip(*outputs, strict=True)):
+        if not keep[j]:
+            continue
+        row = Row(sheet, first + j, dict(zip(attrs, values, strict=True)), headers)
+        for attr in bad_cells.get(j, ()):
+            del row.values[attr]  # an unreadable cell has no value to check further
         for column in missing:
-            error(sheet, number, column.header, _("The sheet has no column “%(c)s”.") % {"c": column.header})
-        parsed.append(Row(sheet, number, values, headers))
-        if progress and report.rows % 10_000 == 0:
-            progress("read", report.rows, 0)
-
-    for number, cells in head[position + 1 :]:
-        parse(number, cells)
-    for number, cells in rows:
-        parse(number, cells)
+            message = _("The sheet has no column “%(c)s”.") % {"c": column.header}
+            analysis.error(sheet, first + j, column.header, message)
+        parsed.append(row)
+    report.rows = len(parsed)
     return spec, parsed
 
 
@@ -340,7 +355,7 @@ def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: S
         report,
         "households",
         key=lambda v: v["code"],
-        fetch=lambda keys, attrs: Household.objects.filter(code__in=keys).values(
+        fetch=lambda keys, attrs: Household.objects.filter(_key_in(Household, "code", keys)).values(
             "pk", "township_id", "settlement_id", *attrs
         ),
         key_of=lambda obj: obj["code"],
@@ -393,6 +408,16 @@ def _diff(model, rows, analysis, report, kind, *, key, fetch, key_of, gate, fore
     return result
 
 
+def _key_in(model, field: str, keys: list) -> Q:
+    """``field IN keys`` as one array parameter on PostgreSQL: Django's IN list prepares each of
+    20,000 parameters one by one, which cost more than the query."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": keys})
+    column = f'"{model._meta.db_table}"."{model._meta.get_field(field).column}"'
+    # The column comes from _meta; the keys travel as one parameter.
+    return Q(RawSQL(f"{column} = ANY(%s)", (list(keys),), output_field=models.BooleanField()))  # noqa: S611
+
+
 def _key_batch() -> int:
     """Keys per lookup query: PostgreSQL takes large IN lists well; SQLite caps its parameters."""
     return 20_000 if connection.vendor == "postgresql" else BATCH
@@ -406,8 +431,8 @@ def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | 
     """Validate member rows against their households (in the database or in this workbook)."""
     codes = sorted({r.values["household"] for r in rows if r.values.get("household")} - set(pending_codes))
     households = {}
-    for chunk in _chunks(codes):
-        for pk, code, t, s in Household.objects.filter(code__in=chunk).values_list(
+    for chunk in _chunks(codes, _key_batch()):
+        for pk, code, t, s in Household.objects.filter(_key_in(Household, "code", chunk)).values_list(
             "pk", "code", "township_id", "settlement_id"
         ):
             households[code] = (pk, gate.allows(t, s))
@@ -474,7 +499,7 @@ def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | 
         report,
         "members",
         key=lambda v: v["id_number"],
-        fetch=lambda keys, attrs: Member.objects.filter(id_number__in=keys).values(
+        fetch=lambda keys, attrs: Member.objects.filter(_key_in(Member, "id_number", keys)).values(
             "pk", "household__township_id", "household__settlement_id", *attrs
         ),
         key_of=lambda obj: obj["id_number"],
@@ -493,8 +518,8 @@ def _check_ledgers(rows, analysis, gate, report):
 
     codes = sorted({r.values["household"] for r in rows if r.values.get("household")})
     households = {}
-    for chunk in _chunks(codes):
-        for pk, code, t, s in Household.objects.filter(code__in=chunk).values_list(
+    for chunk in _chunks(codes, _key_batch()):
+        for pk, code, t, s in Household.objects.filter(_key_in(Household, "code", chunk)).values_list(
             "pk", "code", "township_id", "settlement_id"
         ):
             households[code] = (pk, gate.allows(t, s))
@@ -638,7 +663,7 @@ def _household_ids(codes: set[str]) -> dict[str, int]:
     """code -> pk of households just written, in as few queries as the database allows."""
     ids = {}
     for chunk in _chunks(sorted(codes), _key_batch()):
-        ids.update(Household.objects.filter(code__in=chunk).values_list("code", "pk"))
+        ids.update(Household.objects.filter(_key_in(Household, "code", chunk)).values_list("code", "pk"))
     return ids
 
 

@@ -199,3 +199,19 @@ def iter_rows(path: str | Path, sheet_name: str) -> Iterator[tuple[int, list]]:
             yield first_row + offset + 1, (pad + row) if first_col else row
     finally:
         workbook.close()
+
+
+def read_rows(path: str | Path, sheet_name: str) -> tuple[int, list[list]]:
+    """(Excel number of the first row, every row's cells from column A), blank rows included.
+
+    One call into python-calamine for the whole sheet: a generator over 400,000 rows cost more
+    than the parse itself.
+    """
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    try:
+        # Without skipping the empty area the rows start at A1, so positions are Excel's numbers.
+        return 1, workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    finally:
+        workbook.close()

@@ -244,6 +244,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     setup()
     from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Pages are rendered without collectstatic having run: plain static storage, as in the tests.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    override_settings(STORAGES=storages).enable()
     from django.test import Client
     from django.urls import reverse
 

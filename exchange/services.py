@@ -1,6 +1,9 @@
 """Imports as services: upload, preview (a dry run that writes nothing) and commit (all or nothing)."""
 
+import contextlib
 import hashlib
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +32,67 @@ def background_threshold() -> int:
 
 def progress_key(record_id: int) -> str:
     return f"exchange:progress:{record_id}"
+
+
+HEARTBEAT_SECONDS = 15
+
+
+def stale_after() -> int:
+    """Seconds without a heartbeat after which a background import is taken for interrupted."""
+    return int(getattr(settings, "EXCHANGE_STALE_SECONDS", 120))
+
+
+def heartbeat_key(record_id: int) -> str:
+    return f"exchange:heartbeat:{record_id}"
+
+
+def _beat(record_id: int) -> None:
+    cache.set(heartbeat_key(record_id), time.time(), PROGRESS_TTL)
+
+
+@contextlib.contextmanager
+def heartbeat(record_id: int):
+    """Beat every few seconds from a thread while a worker runs an import.
+
+    A long statement (one INSERT of 400,000 members) reports no progress for minutes, so liveness
+    cannot be read from progress; a killed worker's thread dies with it and the beats stop.
+    """
+    stop = threading.Event()
+
+    def beat():
+        _beat(record_id)
+        while not stop.wait(HEARTBEAT_SECONDS):
+            _beat(record_id)
+
+    thread = threading.Thread(target=beat, name=f"import-heartbeat-{record_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def is_interrupted(record: ImportRecord) -> bool:
+    """A background check or commit whose worker has not beaten for a while: killed, or never started."""
+    if not (record.background and record.is_running):
+        return False
+    last = cache.get(heartbeat_key(record.pk))
+    return last is None or time.time() - last > stale_after()
+
+
+def import_rerun(*, record: ImportRecord, actor) -> ImportRecord:
+    """Queue an interrupted background import again; safe, because the commit is all or nothing."""
+    if not is_interrupted(record):
+        raise ImportBlocked(_("This import is still running; wait for it to finish."))
+    from .tasks import commit_import, preview_import
+
+    _beat(record.pk)  # the queued task counts as alive until it has had time to start
+    if record.status == S.COMMITTING:
+        transaction.on_commit(lambda: commit_import.delay(record.pk, actor.pk))
+    else:
+        transaction.on_commit(lambda: preview_import.delay(record.pk))
+    return record
 
 
 def progress_of(record: ImportRecord) -> dict:
@@ -77,6 +141,7 @@ def import_start_preview(*, record: ImportRecord) -> ImportRecord:
 
         ImportRecord.objects.filter(pk=record.pk).update(status=S.PREVIEWING)
         record.status = S.PREVIEWING
+        _beat(record.pk)
         transaction.on_commit(lambda: preview_import.delay(record.pk))
         return record
     return import_preview(record=record)
@@ -118,6 +183,7 @@ def import_start_commit(*, record: ImportRecord, actor) -> ImportRecord:
 
         ImportRecord.objects.filter(pk=record.pk, status=S.PREVIEWED).update(status=S.COMMITTING)
         record.status = S.COMMITTING
+        _beat(record.pk)
         transaction.on_commit(lambda: commit_import.delay(record.pk, actor.pk))
         return record
     return import_commit(record_id=record.pk, actor=actor)

@@ -16,7 +16,8 @@ def preview_import(record_id: int) -> None:
     record = ImportRecord.objects.filter(pk=record_id).first()
     if record is None or record.status not in (ImportRecord.Status.UPLOADED, ImportRecord.Status.PREVIEWING):
         return
-    services.import_preview(record=record)
+    with services.heartbeat(record_id):
+        services.import_preview(record=record)
 
 
 @shared_task(acks_late=True)
@@ -24,5 +25,5 @@ def commit_import(record_id: int, actor_id: int) -> None:
     """Commit a big workbook in one transaction; a worker killed half-way leaves nothing and the task can run again."""
     actor = User.objects.get(pk=actor_id)
     # A blocked commit leaves its message on the record for the user; there is nothing to retry.
-    with contextlib.suppress(services.ImportBlocked):
+    with services.heartbeat(record_id), contextlib.suppress(services.ImportBlocked):
         services.import_commit(record_id=record_id, actor=actor)

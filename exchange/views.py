@@ -80,10 +80,17 @@ def import_list(request):
 def import_detail(request, record_pk):
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
     errors = paginate(request, record.errors, per_page=50)
+    hidden = sum(s.get("hidden", 0) for s in record.sheets if s.get("kind"))
     return render(
         request,
         "exchange/import_detail.html",
-        {"record": record, "page_obj": errors, "progress": services.progress_of(record)},
+        {
+            "record": record,
+            "page_obj": errors,
+            "progress": services.progress_of(record),
+            "interrupted": services.is_interrupted(record),
+            "hidden_rows": hidden,
+        },
     )
 
 
@@ -93,7 +100,9 @@ def import_detail(request, record_pk):
 def import_progress(request, record_pk):
     """The progress bar, polled by htmx while a background import runs; a finished import reloads the page."""
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
-    response = render(request, "exchange/_progress.html", {"record": record, "progress": services.progress_of(record)})
+    interrupted = services.is_interrupted(record)
+    context = {"record": record, "progress": services.progress_of(record), "interrupted": interrupted}
+    response = render(request, "exchange/_progress.html", context)
     if not record.is_running:
         response["HX-Refresh"] = "true"
     return response
@@ -117,6 +126,23 @@ def import_confirm(request, record_pk):
                 _("Imported: %(new)s new rows, %(updated)s updated, %(unchanged)s unchanged.")
                 % {"new": record.rows_new, "updated": record.rows_updated, "unchanged": record.rows_unchanged},
             )
+    return redirect("exchange:import_detail", record_pk=record.pk)
+
+
+@login_required
+@permission_required("exchange.add_importrecord", raise_exception=True)
+@require_POST
+def import_rerun(request, record_pk):
+    """Queue an interrupted background import again (its worker was killed or never started)."""
+    record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
+    if record.user_id != request.user.pk or not may_import(request.user, record.kind):
+        raise PermissionDenied
+    try:
+        services.import_rerun(record=record, actor=request.user)
+    except services.ImportBlocked as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("The import has been queued again."))
     return redirect("exchange:import_detail", record_pk=record.pk)
 
 

@@ -366,3 +366,87 @@ def test_the_command_imports_as_a_user_and_respects_dry_run(cast, tmp_path):
     assert "1 new" in out.getvalue() and not Household.objects.filter(code="GF-C-1").exists()
     call_command("import_workbook", str(path), kind="households", username="alice", stdout=out)
     assert Household.objects.filter(code="GF-C-1").exists()
+
+
+# ---- interrupted background imports, hidden rows -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_commit_whose_worker_died_shows_interrupted_and_can_be_queued_again(
+    cast, tmp_path, settings, client_of, django_capture_on_commit_callbacks
+):
+    import time
+
+    from django.core.cache import cache
+
+    settings.EXCHANGE_BACKGROUND_BYTES = 1
+    settings.EXCHANGE_STALE_SECONDS = 60
+    path = build(tmp_path / "w.xlsx", {"户": [HOUSEHOLD_HEADER, household_row("GF-W-1")]})
+    client = client_of(cast.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:import_list"), {"kind": "households", "file": upload(path)})
+    record = ImportRecord.objects.get()
+    # The worker took the commit and was killed: the record says "importing", nothing is written.
+    with mock.patch("exchange.tasks.commit_import.delay"), django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:import_confirm", kwargs={"record_pk": record.pk}))
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.COMMITTING
+    page = client.get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk})).content.decode()
+    assert "import-rerun" not in page  # it has just been queued: still alive
+    cache.set(services.heartbeat_key(record.pk), time.time() - 61)
+    page = client.get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk})).content.decode()
+    assert "导入已中断" in page and "import-rerun" in page
+    polled = client.get(reverse("exchange:import_progress", kwargs={"record_pk": record.pk}))
+    assert "import-rerun" in polled.content.decode() and "hx-trigger" not in polled.content.decode()
+    assert not Household.objects.filter(code="GF-W-1").exists()
+    # Bob cannot rerun Alice's import; Alice can, and the rerun commits it.
+    rerun = reverse("exchange:import_rerun", kwargs={"record_pk": record.pk})
+    assert client_of(cast.bob).post(rerun).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(cast.alice).post(rerun)
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.COMMITTED
+    assert Household.objects.filter(code="GF-W-1").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_running_import_cannot_be_queued_twice(cast, tmp_path, settings, django_capture_on_commit_callbacks):
+    settings.EXCHANGE_BACKGROUND_BYTES = 1
+    record = services.import_upload(
+        user=cast.alice, uploaded_file=upload(build(tmp_path / "r.xlsx", {"户": [HOUSEHOLD_HEADER]})), kind="households"
+    )
+    with mock.patch("exchange.tasks.preview_import.delay"):
+        services.import_start_preview(record=record)
+    with pytest.raises(services.ImportBlocked):
+        services.import_rerun(record=record, actor=cast.alice)
+
+
+def test_the_worker_beats_while_it_works_and_stops_after():
+    import time
+
+    from django.core.cache import cache
+
+    with mock.patch.object(services, "HEARTBEAT_SECONDS", 0.05), services.heartbeat(987654):
+        first = cache.get(services.heartbeat_key(987654))
+        time.sleep(0.2)
+        assert cache.get(services.heartbeat_key(987654)) > first
+    last = cache.get(services.heartbeat_key(987654))
+    time.sleep(0.15)
+    assert cache.get(services.heartbeat_key(987654)) == last
+
+
+@pytest.mark.django_db
+def test_the_preview_says_hidden_rows_are_imported(cast, tmp_path, client_of):
+    rows = [HOUSEHOLD_HEADER, household_row("GF-H-1"), household_row("GF-H-2"), household_row("GF-H-3")]
+    path = build(tmp_path / "h.xlsx", {"户": rows})
+    book = openpyxl.load_workbook(path)
+    book["户"].row_dimensions[3].hidden = True
+    book["户"].row_dimensions[4].hidden = True
+    book.save(path)
+    client = client_of(cast.alice)
+    client.post(reverse("exchange:import_list"), {"kind": "households", "file": upload(path)})
+    record = ImportRecord.objects.get()
+    assert record.rows_new == 3
+    page = client.get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk})).content.decode()
+    assert "2 行隐藏行" in page and "隐藏行也会导入" in page

@@ -264,6 +264,8 @@ class Visit(models.Model):
             models.Index(fields=["household", "-visited_on"], name="visit_household_latest"),
             # Incremental overdue screening: next visits that fell due since the last run.
             models.Index(fields=["next_visit_on"], name="visit_next_due"),
+            # Incremental screening: visits recorded since the last run.
+            models.Index(fields=["created_at"], name="visit_created"),
         ]
 
     def __str__(self):

@@ -124,6 +124,8 @@ class Household(models.Model):
             models.Index(fields=["township", "code"], name="household_township_code"),
             # Settlement staff's list and the settlement page's counts.
             models.Index(fields=["settlement", "status"], name="household_settlement_status"),
+            # Incremental screening: households registered since the last run.
+            models.Index(fields=["created_at"], name="household_created"),
         ]
 
     def __str__(self):
@@ -234,6 +236,10 @@ class Member(models.Model):
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         permissions = [("view_personal_data", _("Can see full ID numbers and phone numbers"))]
+        indexes = [
+            # Incremental screening: members changed since the last run (WHERE updated_at >= ?).
+            models.Index(fields=["updated_at"], name="member_updated"),
+        ]
 
     def __str__(self):
         return self.name

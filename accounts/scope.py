@@ -70,3 +70,16 @@ def get_for_user_or_404(model_or_queryset, user, **lookup):
 
     manager = getattr(model_or_queryset, "objects", model_or_queryset)
     return get_object_or_404(manager.for_user(user), **lookup)
+
+
+def filter_for_department(queryset, user, *, department: str = "department"):
+    """Rows of the user's own department; everything for district-wide users; nothing otherwise.
+
+    ``department`` is the lookup path from the model to its department (e.g. "assignment__department").
+    """
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    if scope.department_id:
+        return queryset.filter(**{f"{department}_id": scope.department_id})
+    return queryset.none()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import filter_for_user, scope_of
+from accounts.scope import filter_for_department, filter_for_user, scope_of
 from relocation.models import Household, Member
 
 money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -308,12 +308,7 @@ class TaskAssignment(models.Model):
 class ProgressReportQuerySet(models.QuerySet):
     def for_user(self, user):
         """Reports the user may read: the district sees all, a department its own, others none."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self
-        if scope.department_id:
-            return self.filter(assignment__department_id=scope.department_id)
-        return self.none()
+        return filter_for_department(self, user, department="assignment__department")
 
 
 class ProgressReport(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import scope_of
+from accounts.scope import filter_for_department
 from relocation.models import Household
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0"), "validators": [MinValueValidator(0)]}
@@ -528,12 +528,7 @@ class Application(models.Model):
 class RosterQuerySet(models.QuerySet):
     def for_user(self, user):
         """Rosters of the user's own department; district-wide users see them all."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self
-        if scope.department_id:
-            return self.filter(department_id=scope.department_id)
-        return self.none()
+        return filter_for_department(self, user)
 
 
 class DepartmentRoster(models.Model):

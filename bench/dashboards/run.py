@@ -240,7 +240,8 @@ def p95(values):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--warm", type=int, default=50)
+    parser.add_argument("--warm", type=int, default=50, help="warm requests per page")
+    parser.add_argument("--cold", type=int, default=5, help="cold requests per page (cache bumped before each)")
     args = parser.parse_args(argv)
     setup()
     from django.conf import settings
@@ -274,7 +275,7 @@ def main(argv=None) -> int:
     )
     ok = True
     for name, c, url in pages:
-        r = measure(c, url, warm_runs=args.warm)
+        r = measure(c, url, warm_runs=args.warm, cold_runs=args.cold)
         cold_med, cold_max = statistics.median(r["cold"]), max(r["cold"])
         warm_med, warm_p95 = statistics.median(r["warm"]), p95(r["warm"])
         print(f"{name:38} {cold_med * 1000:8.0f}ms {cold_max * 1000:8.0f}ms {warm_med * 1000:8.1f}ms "

@@ -10,7 +10,9 @@ Validation is set-based: a query per 2,000 keys, never per row. django-import-ex
 path is kept for the admin (``resources.py``); at 100,000 households it is some 50 times slower.
 """
 
+import contextlib
 import datetime
+import gc
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -583,8 +585,30 @@ def _check_ledgers(rows, analysis, gate, report):
 # ---------------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Pause Python's cycle collector while millions of rows are built.
+
+    The rows hold no reference cycles (reference counting frees them), but every few thousand new
+    lists and dicts the collector walks all live objects again: at 500,000 rows that was half the
+    preview's time. Measured: 119 s with the collector, 59 s without, the same peak memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyse(path, *, kind: str, user, progress: Progress | None = None) -> Analysis:
     """Read and validate a workbook for ``user``; writes nothing. Raises reader.BadFile for a bad file."""
+    with _no_cyclic_gc():
+        return _analyse(path, kind=kind, user=user, progress=progress)
+
+
+def _analyse(path, *, kind: str, user, progress: Progress | None = None) -> Analysis:
     sheets = reader.inspect(path)
     all_specs = _specs()
     specs = [all_specs[k] for k in ACCEPTS[kind]]
@@ -619,6 +643,11 @@ def analyse(path, *, kind: str, user, progress: Progress | None = None) -> Analy
 
 def apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None = None) -> dict:
     """Write an analysis with no invalid row; the caller holds the transaction. Returns counts written."""
+    with _no_cyclic_gc():
+        return _apply(analysis, actor=actor, reason=reason, progress=progress)
+
+
+def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None = None) -> dict:
     if analysis.error_count:
         raise ValueError("an analysis with invalid rows cannot be applied")
     now = timezone.now()

@@ -102,7 +102,10 @@ def parse_decimal(value, *, places: int = 2, minimum: Decimal | None = Decimal(0
             raise CellError(_("“%(value)s” is not a number.") % {"value": text}) from None
     if not number.is_finite():
         raise CellError(_("A number is expected."))
-    number = number.quantize(Decimal(1).scaleb(-places))
+    try:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than any ledger or area can have
+        raise CellError(_("The number is too large.")) from None
     if minimum is not None and number < minimum:
         raise CellError(_("The number may not be below %(min)s.") % {"min": minimum})
     if maximum is not None and number > maximum:
@@ -118,7 +121,7 @@ def parse_int(value, *, minimum: int | None = None, maximum: int | None = None) 
         number = Decimal(text)
     except InvalidOperation:
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text})
     number = int(number)
     if minimum is not None and number < minimum:

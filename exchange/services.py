@@ -178,6 +178,8 @@ def import_start_commit(*, record: ImportRecord, actor) -> ImportRecord:
     """Commit now, or queue the commit for a big file."""
     if not record.can_commit:
         raise ImportBlocked(_("This import cannot be confirmed: it has invalid rows or is not checked yet."))
+    if not record.file:
+        raise ImportBlocked(_("The uploaded file is no longer kept; upload it again."))
     if record.background:
         from .tasks import commit_import
 

@@ -34,8 +34,9 @@ def generation() -> int:
 
 def _fresh_start() -> int:
     # A missing generation may have been evicted while pages cached under it live on: start from
-    # the clock, above any number reached by counting up from an earlier start.
-    return time.time_ns() // 1_000_000
+    # the clock in microseconds, above any number reached by counting up from an earlier start (a
+    # bump takes longer than a microsecond).
+    return time.time_ns() // 1_000
 
 
 def bump() -> None:

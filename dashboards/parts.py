@@ -78,6 +78,9 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
         if hi is not None:
             q &= Q(created_at__gt=now - timedelta(days=hi))
         counts[f"age{i}"] = Count("pk", filter=q)
+    # By rule in the same statement: one query fewer than a GROUP BY of its own.
+    for value in Alert.Rule.values:
+        counts[f"rule_{value}"] = Count("pk", filter=Q(rule=value))
     ages = alerts.aggregate(**counts)
     cards.append(
         Card(
@@ -105,12 +108,11 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
         chart.add([label, ages[f"age{i}"]])
     charts.append(chart)
 
-    by_rule = dict(alerts.order_by().values_list("rule").annotate(n=Count("pk")))
     chart = Chart("alert_rules", _("Open alerts by rule"), "bar", [_("Rule"), _("Open alerts")], horizontal=True)
     for value, label in Alert.Rule.choices:
         url = link(user, "monitoring.view_alert", focus, "monitoring:alert_list", {"status": "open", "rule": value},
                    places=("district", "settlement"))  # fmt: skip
-        chart.add([label, by_rule.get(value, 0)], url, {1: url})
+        chart.add([label, ages[f"rule_{value}"]], url, {1: url})
     charts.append(chart)
 
     # Open monitoring cases by object type and by risk type: one query. Risk types are a JSON list;

@@ -122,3 +122,22 @@ def test_a_settlement_page_counts_only_its_site(district, client_of):
     assert "settlements" not in [c["key"] for c in context["charts"]]
     status = {row[0]: row[1] for row in chart(context, "status")["rows"]}
     assert status[S.MONITORED.label] == 1
+
+
+def test_open_alerts_are_counted_by_rule_and_match_the_alert_queue(cast, client_of):
+    from monitoring.models import Alert
+
+    Alert.objects.create(household=cast.alice_household, rule=Alert.Rule.ZERO_EMPLOYMENT)
+    Alert.objects.create(household=cast.bob_household, rule=Alert.Rule.INCOME_LOW)
+    Alert.objects.create(household=cast.bob_household, rule=Alert.Rule.VISIT_OVERDUE, status=Alert.Status.DISMISSED)
+    client = client_of(cast.frank)
+
+    context = dashboard(client, reverse("dashboards:overview"))
+
+    assert card(context, "open_alerts")["value"] == 2
+    rules = {row[0]: row[1] for row in chart(context, "alert_rules")["rows"]}
+    assert rules[Alert.Rule.INCOME_LOW.label] == 1
+    assert rules[Alert.Rule.VISIT_OVERDUE.label] == 0
+    assert list_count(client, card(context, "open_alerts")["url"]) == 2
+    # Grace (Hengshan) sees Bob's alert only.
+    assert card(dashboard(client_of(cast.grace), reverse("dashboards:overview")), "open_alerts")["value"] == 1

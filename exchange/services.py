@@ -217,6 +217,10 @@ def import_commit(*, record_id: int, actor) -> ImportRecord:
                 rows=analysis.totals["new"] + analysis.totals["updated"],
                 detail=f"{record.kind} {record.file_name} sha256={record.file_sha256[:16]}",
             )
+            # The PostgreSQL path writes with COPY, which sends no model signals: tell the dashboards.
+            from dashboards.cache import bump
+
+            transaction.on_commit(bump)
             return record
     except (ImportBlocked, reader.BadFile) as exc:
         record = ImportRecord.objects.get(pk=record_id)

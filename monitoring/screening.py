@@ -218,6 +218,10 @@ def screen(*, full: bool = False, as_of: datetime.date | None = None) -> Screeni
         # Staff hear of new alerts now rather than in tomorrow's digest; after the commit, so that
         # the notification never points at alerts that a rollback took away.
         transaction.on_commit(lambda: _notify(run.pk))
+        # Alerts are written by INSERT … SELECT, which sends no model signals: tell the dashboards.
+        from dashboards.cache import bump
+
+        transaction.on_commit(bump)
     return run
 
 

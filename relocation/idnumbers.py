@@ -74,8 +74,7 @@ def normalize_id_number(value, *, today: date | None = None) -> str:
         )
     if not region_exists(text[:6]):
         raise ValidationError(
-            _("The first six digits of ID number %(value)s are not an administrative division code.")
-            % {"value": text},
+            _("The first six digits of ID number %(value)s are not an administrative division code.") % {"value": text},
             code="region",
         )
     return text

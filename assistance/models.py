@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import filter_for_department, filter_for_user, scope_of
-from relocation.models import Household, Member
+from relocation.models import Household, HouseholdScopedQuerySet, Member
 
 money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
@@ -73,12 +73,6 @@ class EmploymentKind(models.TextChoices):
     OUTSIDE = "outside", _("Employed outside the province")
     WELFARE_POST = "welfare_post", _("Public-welfare post")
     SELF_EMPLOYED = "self_employed", _("Self-employed")
-
-
-class HouseholdScopedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Rows of the households the user may see."""
-        return self.filter(household__in=Household.objects.for_user(user).values("pk"))
 
 
 class EmploymentRecord(models.Model):

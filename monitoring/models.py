@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import filter_for_department
-from relocation.models import Household
+from relocation.models import Household, HouseholdScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0"), "validators": [MinValueValidator(0)]}
 
@@ -29,16 +29,6 @@ def month_index(period: datetime.date) -> int:
 
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
-
-
-class HouseholdScopedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Rows of the households the user may see (the one scope gate, through Household)."""
-        return self.filter(household__in=Household.objects.for_user(user).values("pk"))
-
-    def unscoped(self):
-        """Every row: only for jobs that run outside any user's request."""
-        return self.all()
 
 
 class RiskType(models.TextChoices):

@@ -143,10 +143,20 @@ class Household(models.Model):
             raise ValidationError(errors)
 
 
-class MemberQuerySet(models.QuerySet):
+class HouseholdScopedQuerySet(models.QuerySet):
+    """For any model with a ``household`` foreign key: its scope is its household's."""
+
     def for_user(self, user):
-        """Members of the households the user may see."""
+        """Rows of the households the user may see (the one scope gate, through Household)."""
         return self.filter(household__in=Household.objects.for_user(user).values("pk"))
+
+    def unscoped(self):
+        """Every row: only for jobs that run outside any user's request."""
+        return self.all()
+
+
+class MemberQuerySet(HouseholdScopedQuerySet):
+    """Members are reached through their household's scope."""
 
 
 class Member(models.Model):

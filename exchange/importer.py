@@ -71,6 +71,30 @@ class Row:
     headers: dict  # attr -> header text as the sheet spells it
 
 
+@dataclass(slots=True)
+class Columns:
+    """A sheet's parsed cells column by column (``outputs[i]`` holds ``attrs[i]``), blank rows included.
+
+    This is how the preview stores a workbook for its commit (``exchange.parsed``): a few long
+    lists pickle many times faster than half a million small dictionaries.
+    """
+
+    sheet: str
+    first: int  # the Excel number of the first row of ``outputs``
+    headers: dict
+    attrs: list[str]
+    keep: list[bool]  # False for a blank row
+    outputs: list[list]
+
+    def rows(self) -> list[Row]:
+        sheet, first, headers, attrs = self.sheet, self.first, self.headers, self.attrs
+        return [
+            Row(sheet, first + j, dict(zip(attrs, values, strict=True)), headers)
+            for j, (keep, values) in enumerate(zip(self.keep, zip(*self.outputs, strict=True), strict=True))
+            if keep
+        ]
+
+
 @dataclass
 class Analysis:
     sheets: list[SheetReport] = field(default_factory=list)
@@ -189,7 +213,7 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     found = find_header(head, specs)
     if found is None:
         report.note = _("No known header row; the sheet was skipped.")
-        return None, []
+        return None, [], None
     spec, position, mapping = found
     report.kind = spec.kind
     header_number, header_cells = head[position]
@@ -234,20 +258,24 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
             if message is not required_message:
                 bad_cells[j].append(attrs[position_in_row])
     del data
-    parsed: list[Row] = []
-    sheet = info.name
-    for j, values in enumerate(zip(*outputs, strict=True)):
-        if not keep[j]:
-            continue
-        row = Row(sheet, first + j, dict(zip(attrs, values, strict=True)), headers)
-        for attr in bad_cells.get(j, ()):
-            del row.values[attr]  # an unreadable cell has no value to check further
-        for column in missing:
-            message = _("The sheet has no column “%(c)s”.") % {"c": column.header}
-            analysis.error(sheet, first + j, column.header, message)
-        parsed.append(row)
+    columns = Columns(info.name, first, headers, attrs, keep, outputs)
+    if not bad_cells and not missing:
+        parsed = columns.rows()
+    else:
+        parsed = []
+        sheet = info.name
+        for j, values in enumerate(zip(*outputs, strict=True)):
+            if not keep[j]:
+                continue
+            row = Row(sheet, first + j, dict(zip(attrs, values, strict=True)), headers)
+            for attr in bad_cells.get(j, ()):
+                del row.values[attr]  # an unreadable cell has no value to check further
+            for column in missing:
+                message = _("The sheet has no column “%(c)s”.") % {"c": column.header}
+                analysis.error(sheet, first + j, column.header, message)
+            parsed.append(row)
     report.rows = len(parsed)
-    return spec, parsed
+    return spec, parsed, columns
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,37 +630,77 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def analyse(path, *, kind: str, user, progress: Progress | None = None) -> Analysis:
-    """Read and validate a workbook for ``user``; writes nothing. Raises reader.BadFile for a bad file."""
+@dataclass
+class Parsed:
+    """A workbook read and every cell parsed, before any look at the database.
+
+    ``analysis`` holds the sheets and the cell errors found so far; ``by_kind`` the rows of each
+    sheet kind, with the sheet's report. :func:`check` then validates them against the database.
+    """
+
+    analysis: Analysis
+    by_kind: dict[str, list[tuple[SheetReport, list[Row]]]]
+    # (kind, index of the sheet's report, its cells): what exchange.parsed stores.
+    columns: list[tuple[str, int, Columns]] = field(default_factory=list)
+
+
+def analyse(path, *, kind: str, user, progress: Progress | None = None, keep: Callable | None = None) -> Analysis:
+    """Read and validate a workbook for ``user``; writes nothing. Raises reader.BadFile for a bad file.
+
+    ``keep(parsed)`` is called with the parsed rows before the database checks (which change the
+    rows' values in place): the preview stores them so that the commit need not read the file again.
+    """
     with _no_cyclic_gc():
-        return _analyse(path, kind=kind, user=user, progress=progress)
+        parsed = read(path, kind=kind, progress=progress)
+        if keep is not None:
+            keep(parsed)
+        return check(parsed, user=user, progress=progress)
 
 
-def _analyse(path, *, kind: str, user, progress: Progress | None = None) -> Analysis:
+def read(path, *, kind: str, progress: Progress | None = None) -> Parsed:
+    """Every sheet of the workbook that this kind of import takes, parsed; no database access."""
+    with _no_cyclic_gc():
+        return _read(path, kind=kind, progress=progress)
+
+
+def _read(path, *, kind: str, progress: Progress | None = None) -> Parsed:
     sheets = reader.inspect(path)
     all_specs = _specs()
     specs = [all_specs[k] for k in ACCEPTS[kind]]
     analysis = Analysis()
-    gate = Gate(user)
     by_kind: dict[str, list[tuple[SheetReport, list[Row]]]] = defaultdict(list)
+    columns: list[tuple[str, int, Columns]] = []
     for info in sheets:
-        spec, rows = _read_sheet(path, info, specs, analysis, progress)
+        spec, rows, cols = _read_sheet(path, info, specs, analysis, progress)
         if spec is not None:
             by_kind[spec.kind].append((analysis.sheets[-1], rows))
+            columns.append((spec.kind, len(analysis.sheets) - 1, cols))
     if not any(by_kind.values()):
         names = "、".join(str(s.title) for s in specs)
         raise reader.BadFile(
             _("No sheet of this workbook has the header row of %(kinds)s. Start from the template.") % {"kinds": names}
         )
+    return Parsed(analysis, by_kind, columns)
+
+
+def check(parsed: Parsed, *, user, progress: Progress | None = None) -> Analysis:
+    """Validate parsed rows against the database and the user's scope; sort them into new / updated."""
+    with _no_cyclic_gc():
+        return _check(parsed, user=user, progress=progress)
+
+
+def _check(parsed: Parsed, *, user, progress: Progress | None = None) -> Analysis:
+    analysis, by_kind = parsed.analysis, parsed.by_kind
+    gate = Gate(user)
     pending: dict[str, int | None] = {}
-    for report, rows in by_kind["households"]:
+    for report, rows in by_kind.get("households", ()):
         pending.update(_check_households(rows, analysis, gate, report))
     if progress:
         progress("check", 1, 3)
-    for report, rows in by_kind["members"]:
+    for report, rows in by_kind.get("members", ()):
         new_households = {code for code, pk in pending.items() if pk is None}
         _check_members(rows, analysis, gate, report, dict.fromkeys(new_households))
-    for report, rows in by_kind["ledgers"]:
+    for report, rows in by_kind.get("ledgers", ()):
         _check_ledgers(rows, analysis, gate, report)
     for report in analysis.sheets:
         report.invalid = sum(1 for sheet, _r in analysis.invalid_rows if sheet == report.name)

@@ -2,6 +2,7 @@
 
 import contextlib
 import hashlib
+import logging
 import threading
 import time
 
@@ -14,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AccessLog, log_access
 
-from . import importer, reader
+from . import importer, parsed, reader
 from .models import ImportRecord
 
 S = ImportRecord.Status
+log = logging.getLogger(__name__)
 PROGRESS_TTL = 6 * 60 * 60
 
 
@@ -149,8 +151,16 @@ def import_start_preview(*, record: ImportRecord) -> ImportRecord:
 
 def import_preview(*, record: ImportRecord) -> ImportRecord:
     """Dry run: validate every row and count new / updated / unchanged / invalid. Writes only the record."""
+    path = record.file.path
+
+    def keep(rows: importer.Parsed) -> None:
+        try:
+            parsed.save(rows, path, sha256=record.file_sha256)
+        except OSError:  # the commit then reads the workbook again: slower, never wrong
+            log.warning("import %s: parsed rows not stored", record.pk, exc_info=True)
+
     try:
-        analysis = importer.analyse(record.file.path, kind=record.kind, user=record.user, progress=_reporter(record.pk))
+        analysis = importer.analyse(path, kind=record.kind, user=record.user, progress=_reporter(record.pk), keep=keep)
     except reader.BadFile as exc:
         return _finish(record, status=S.REJECTED, message=str(exc))
     return _finish(record, status=S.PREVIEWED, analysis=analysis, previewed_at=timezone.now())
@@ -202,7 +212,13 @@ def import_commit(*, record_id: int, actor) -> ImportRecord:
             if record.status not in (S.PREVIEWED, S.COMMITTING):
                 raise ImportBlocked(_("This import cannot be confirmed in its present state."))
             report = _reporter(record.pk)
-            analysis = importer.analyse(record.file.path, kind=record.kind, user=record.user, progress=report)
+            path = record.file.path
+            # The rows the preview parsed, if it stored them; every database check runs again.
+            rows = parsed.load(path, sha256=record.file_sha256)
+            if rows is None:
+                rows = importer.read(path, kind=record.kind, progress=report)
+            analysis = importer.check(rows, user=record.user, progress=report)
+            del rows
             if analysis.error_count:
                 raise ImportBlocked(
                     _("The data changed since the check: %(n)s rows are now invalid. Nothing was imported.")
@@ -221,6 +237,7 @@ def import_commit(*, record_id: int, actor) -> ImportRecord:
             from dashboards.cache import bump
 
             transaction.on_commit(bump)
+            transaction.on_commit(lambda: parsed.discard(path))
             return record
     except (ImportBlocked, reader.BadFile) as exc:
         record = ImportRecord.objects.get(pk=record_id)
@@ -236,6 +253,7 @@ def import_cancel(*, record: ImportRecord) -> ImportRecord:
     if record.status in (S.COMMITTED, S.COMMITTING):
         raise ImportBlocked(_("An import that is running or done cannot be cancelled."))
     if record.file:
+        parsed.discard(record.file.path)
         record.file.delete(save=False)
     record.status = S.CANCELLED
     record.save(update_fields=["status", "file"])

@@ -5,14 +5,25 @@ stale at once without knowing which keys exist (the cache backend may be Redis, 
 memory). Imports, screening runs and edits call :func:`bump`; the signal handlers in
 ``dashboards.signals`` bump it on every save or delete of a counted model as a fallback, and a
 timeout bounds how long a figure can be stale if a bulk write forgot to bump.
+
+Stale while refreshing: each page's last figures are also kept under a key without the generation,
+with how long they took to count. When the current generation has no figures yet and the last
+count took longer than ``DASHBOARD_SYNC_SECONDS`` (two seconds: a district of a million households
+takes minutes), the page shows the last figures at once, marked with their time and as being
+refreshed, and a Celery task counts them again (one task per page at a time). A page that counts
+quickly is always counted on the spot, so small districts and the tests never see stale figures.
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+
+log = logging.getLogger(__name__)
 
 GENERATION_KEY = "dashboards:generation"
 # A backstop, not the mechanism: bulk writes that skip both signals and bump() are seen within this.
@@ -47,18 +58,74 @@ def bump() -> None:
         cache.set(GENERATION_KEY, _fresh_start(), timeout=GENERATION_TIMEOUT)
 
 
-def key_for(*parts: Any) -> str:
-    """A cache key for the current generation and the given parts (scope, page)."""
+def _digest(parts: tuple) -> str:
     raw = ":".join(str(p) for p in parts)
-    digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
-    return f"dashboards:{generation()}:{digest}"
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
-def cached(parts: tuple, compute: Callable[[], Any]) -> Any:
-    """The value cached under ``parts`` for the current generation, computed on a miss."""
-    key = key_for(*parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=TIMEOUT)
+def key_for(*parts: Any, generation_number: int | None = None) -> str:
+    """A cache key for the current (or given) generation and the given parts (scope, page)."""
+    number = generation() if generation_number is None else generation_number
+    return f"dashboards:{number}:{_digest(parts)}"
+
+
+def latest_key(parts: tuple) -> str:
+    """Where a page's last figures stay, whatever the generation."""
+    return f"dashboards:latest:{_digest(parts)}"
+
+
+def lock_key(parts: tuple) -> str:
+    return f"dashboards:refreshing:{_digest(parts)}"
+
+
+# The last figures of a page outlive many generations: they are what a slow page shows meanwhile.
+LATEST_TIMEOUT = 7 * 24 * 60 * 60
+# A refresh that died (a killed worker) stops blocking the next one after this.
+LOCK_TIMEOUT = 30 * 60
+
+
+def sync_seconds() -> float:
+    """Pages whose last count took less than this are counted during the request."""
+    return float(getattr(settings, "DASHBOARD_SYNC_SECONDS", 2.0))
+
+
+def page(parts: tuple, compute: Callable[[], dict], refresh: Callable[[], None]) -> dict:
+    """A page's figures (a dict): fresh if cached; else the last ones at once while ``refresh()``
+    recounts them in the background, if the last count was slow; else counted now.
+
+    Figures served before their recount carry ``"stale": True``.
+    """
+    number = generation()
+    value = cache.get(key_for(*parts, generation_number=number))
+    if value is not None:
+        return value
+    latest = cache.get(latest_key(parts))
+    if latest is not None and latest["seconds"] >= sync_seconds():
+        if cache.add(lock_key(parts), 1, timeout=LOCK_TIMEOUT):
+            try:
+                refresh()
+            except Exception:
+                cache.delete(lock_key(parts))
+                log.exception("dashboard refresh could not be queued")
+        return {**latest["value"], "stale": True}
+    return store(parts, compute, generation_number=number)
+
+
+def store(parts: tuple, compute: Callable[[], dict], *, generation_number: int | None = None) -> dict:
+    """Count a page now and keep it under the generation read before counting.
+
+    A change made while counting bumps the generation, so figures that may have missed it are
+    stored under the old number and count as stale at once.
+    """
+    number = generation() if generation_number is None else generation_number
+    started = time.perf_counter()
+    value = compute()
+    seconds = time.perf_counter() - started
+    cache.set(key_for(*parts, generation_number=number), value, timeout=TIMEOUT)
+    cache.set(latest_key(parts), {"value": value, "seconds": seconds}, timeout=LATEST_TIMEOUT)
     return value
+
+
+def release(parts: tuple) -> None:
+    """Let the next request queue a refresh of this page again."""
+    cache.delete(lock_key(parts))

@@ -29,11 +29,35 @@ from .selectors import (
 )
 
 
-def dashboard_for(user, focus: Focus) -> dict:
-    """The cards and charts of one dashboard page for this user's scope (cached)."""
+def page_key(user, focus: Focus, language: str) -> tuple:
+    """What a page's figures depend on: the user's scope and role, the place, the language."""
     # Role too: which lists a figure may link to depends on the user's permissions.
-    key = ("page", scope_key(user), user.role, user.is_superuser, focus.cache_part, translation.get_language())
-    return cache.cached(key, lambda: compute(user, focus))
+    return ("page", scope_key(user), user.role, user.is_superuser, focus.cache_part, language)
+
+
+def dashboard_for(user, focus: Focus) -> dict:
+    """The cards and charts of one dashboard page for this user's scope (cached; see ``cache.page``)."""
+    language = translation.get_language()
+    key = page_key(user, focus, language)
+
+    def refresh():
+        from .tasks import refresh_page
+
+        township = focus.township.pk if focus.township else None
+        settlement = focus.settlement.pk if focus.settlement else None
+        refresh_page.delay(user.pk, township, settlement, language)
+
+    return cache.page(key, lambda: compute(user, focus), refresh)
+
+
+def refresh(user, focus: Focus, language: str) -> None:
+    """Count a page again now (the background refresh) and let the next change queue another."""
+    key = page_key(user, focus, language)
+    try:
+        with translation.override(language):
+            cache.store(key, lambda: compute(user, focus))
+    finally:
+        cache.release(key)
 
 
 def compute(user, focus: Focus) -> dict:

@@ -58,6 +58,7 @@ def _render(request, focus: Focus):
             "cards": data["cards"],
             "charts": data["charts"],
             "computed_at": datetime.fromisoformat(data["computed_at"]),
+            "stale": data.get("stale", False),
             "crumbs": crumbs,
             "export_name": export_name,
             "export_kwargs": export_kwargs,

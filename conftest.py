@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import Department, User
+from tests.auth import force_login
 
 
 @dataclass
@@ -84,13 +85,8 @@ def cast(db) -> Cast:
 
 @pytest.fixture
 def client_of(client):
-    """client_of(user): the test client, logged in as that user."""
-
-    def login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return login
+    """client_of(user): the test client, logged in as that user (heads and admins with their code)."""
+    return lambda user: force_login(client, user)
 
 
 def pytest_collection_modifyitems(items):

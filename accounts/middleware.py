@@ -35,8 +35,8 @@ class PersonalDataNoStoreMiddleware:
 
     Every page a signed-in user sees may carry households' personal data, so none of them may
     be stored by a shared computer's browser. A session idle for longer than SESSION_IDLE_SECONDS,
-    or older than SESSION_ABSOLUTE_SECONDS however busy, is ended. So is the session of a user
-    whose role now needs a second factor that this session never gave.
+    or older than SESSION_ABSOLUTE_SECONDS however busy, is ended. So is every session of a user
+    who needs a second factor (accounts.otp.otp_required) without a device verified in it.
     """
 
     def __init__(self, get_response):
@@ -69,8 +69,10 @@ class PersonalDataNoStoreMiddleware:
             return _("Your session reached its maximum length of %(hours)d hours; please log in again.") % {
                 "hours": settings.SESSION_ABSOLUTE_SECONDS // 3600
             }
-        if session.get("portal_auth_otp") is False and otp_required(user):
-            return _("Your role now needs a login code; please log in again.")
+        # Checked on every request, not only at login: a session made another way (an older
+        # login, a role changed to head, a deleted or unconfirmed device) holds no verified device.
+        if otp_required(user) and not _verified(user):
+            return _("Your account needs a code from your authenticator app; please log in again.")
         # Saving the session on every request would cost a write each; a minute's precision is enough.
         if last is None or now - last > 30:
             session[LAST_SEEN] = now
@@ -84,3 +86,10 @@ class PersonalDataNoStoreMiddleware:
             # htmx would swap the login page into a fragment; tell it to load the page instead.
             return HttpResponse(status=204, headers={"HX-Redirect": url})
         return redirect(url)
+
+
+def _verified(user) -> bool:
+    """Whether django-otp's middleware found a confirmed device of this user verified in the session."""
+    # Without OTPMiddleware there is no is_verified(): fail closed rather than let the session go on.
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())

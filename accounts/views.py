@@ -32,10 +32,7 @@ class PortalLoginView(auth_views.LoginView):
             if otp.confirmed_device(user) is None:
                 return redirect("accounts:otp_setup")
             return redirect("accounts:otp_verify")
-        response = super().form_valid(form)
-        # Marks a one-factor session, so that a role later needing a code ends it (the middleware).
-        self.request.session["portal_auth_otp"] = False
-        return response
+        return super().form_valid(form)
 
 
 def _safe_next(request, url: str) -> str:
@@ -62,8 +59,8 @@ def _check_token(request, user, device, form):
 def _complete(request, user, backend, device, next_url):
     otp.clear(request)
     auth_login(request, user, backend=backend)
+    # The middleware asks django-otp on every request whether this device is still confirmed.
     otp_login(request, device)
-    request.session["portal_auth_otp"] = True
     LoginSession.objects.filter(session_key=request.session.session_key).update(second_factor=True)
     return redirect(_safe_next(request, next_url))
 

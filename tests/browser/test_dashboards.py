@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from relocation.models import Household
+from tests.auth import force_login
 from tests.browser.helpers import login
 from tests.factories import HouseholdFactory, MemberFactory, SettlementFactory
 
@@ -72,8 +73,7 @@ def test_staff_open_the_dashboard_and_drill_down_to_a_sites_households(page, liv
 
 def test_a_head_sees_the_district_and_the_page_prints(browser, live_server, yangkou):
     # Heads sign in with a second factor; the session is made here as the login would leave it.
-    client = Client()
-    client.force_login(yangkou.frank, backend="django.contrib.auth.backends.ModelBackend")
+    client = force_login(Client(), yangkou.frank)
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     context.add_cookies(
         [

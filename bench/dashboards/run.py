@@ -8,10 +8,12 @@ Households, members, ledgers and visits come from the screening benchmark's COPY
 raises alerts with the screening statement and opens cases for 3 % of households. The database is
 migrated and its benchmark tables are EMPTIED when the count differs: never point it at real data.
 
-Printed: latency of each page cold (cache just bumped) and warm (median and p95 over 50 requests
-through the Django test client), its SQL query count, and each figure as a ratio of the household
-list's warm latency measured in the same run (the baseline: a paginated list page).
-Targets: warm p95 <= 150 ms, cold <= 3 s, <= 25 queries per page.
+Printed for each page: the first count (nothing cached: counted during the request, with its SQL
+query count), the page right after a change (the generation bumped: the last figures are served,
+marked stale, while the recount runs; the recount is timed as the worker would run it), and warm
+latency (median and p95 over 50 requests through the Django test client), each as a ratio of the
+household list's warm latency measured in the same run (the baseline: a paginated list page).
+Targets: warm p95 <= 150 ms, after a change <= 3 s, <= 25 queries per page.
 """
 
 # ruff: noqa: E501 - SQL and the result table read best on long lines
@@ -206,31 +208,75 @@ def users():
     return head, township_head, township
 
 
-def measure(client, url: str, *, warm_runs: int = 50, cold_runs: int = 5) -> dict:
-    """Cold (cache bumped before each) and warm latency of ``url``, and its cold query count."""
+def measure(client, url: str, user, focus, *, warm_runs: int = 50, cold_runs: int = 5) -> dict:
+    """A page's latency in its three states, and its query counts.
+
+    - first count: no figures cached at all (a fresh cache): counted during the request;
+    - after a change: the generation bumped, the last figures kept: served at once, marked stale,
+      with a recount queued; the recount (what the Celery worker runs) is timed separately;
+    - warm: figures cached for the current generation.
+    """
+    from unittest import mock
+
+    from django.conf import settings
+    from django.core.cache import cache as django_cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from dashboards import cache
+    from dashboards.figures import page_key
+    from dashboards.tasks import refresh_page
 
-    cold = []
-    queries = 0
+    django_cache.delete(cache.latest_key(page_key(user, focus, settings.LANGUAGE_CODE)))
+    cache.bump()
+    with CaptureQueriesContext(connection) as captured:
+        t0 = time.perf_counter()
+        response = client.get(url, secure=True)
+        first = time.perf_counter() - t0
+    assert response.status_code == 200, (url, response.status_code)
+    assert not stale_page(response), "the first count was not made during the request"
+    queries = len(captured)
+    changed, recount = [], []
     for _ in range(cold_runs):
         cache.bump()
-        with CaptureQueriesContext(connection) as captured:
+        with mock.patch.object(refresh_page, "delay") as queued:
             t0 = time.perf_counter()
             response = client.get(url, secure=True)
-            cold.append(time.perf_counter() - t0)
+            changed.append(time.perf_counter() - t0)
         assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured)
+        stale = stale_page(response)
+        if queued.called:
+            t0 = time.perf_counter()
+            refresh_page(*queued.call_args.args)
+            recount.append(time.perf_counter() - t0)
+        elif not stale:
+            recount.append(changed[-1])  # a fast page is counted during the request
     warm = []
     for _ in range(warm_runs):
         t0 = time.perf_counter()
         response = client.get(url, secure=True)
         warm.append(time.perf_counter() - t0)
+    assert not stale_page(response)
     with CaptureQueriesContext(connection) as captured:
         client.get(url, secure=True)
-    return {"cold": cold, "warm": warm, "queries": queries, "warm_queries": len(captured)}
+    return {"first": first, "changed": changed, "recount": recount, "warm": warm, "queries": queries,
+            "changed_stale": stale, "warm_queries": len(captured)}  # fmt: skip
+
+
+def stale_page(response) -> bool:
+    """Whether the page showed its last figures while they are counted again (its banner)."""
+    return b'id="dashboard-stale"' in response.content
+
+
+def timed(client, url: str, runs: int) -> list[float]:
+    """Seconds of ``runs`` requests of ``url``."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        response = client.get(url, secure=True)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
 
 
 def p95(values):
@@ -256,6 +302,7 @@ def main(argv=None) -> int:
     from django.test import Client
     from django.urls import reverse
 
+    from dashboards.selectors import Focus
     from tests.auth import force_login
 
     prepare(args.households)
@@ -264,25 +311,32 @@ def main(argv=None) -> int:
     # Heads need a verified second factor on every request: the session carries it, as after the login.
     client = force_login(Client(), head)
     # The list counts and sorts all households on each request: five runs make a stable enough reference.
-    baseline = measure(client, reverse("relocation:household_list"), warm_runs=5, cold_runs=1)
-    base = statistics.median(baseline["warm"])
-    pages = [("district dashboard (head)", client, reverse("dashboards:overview"))]
+    base = statistics.median(timed(client, reverse("relocation:household_list"), 5))
     other = force_login(Client(), township_head)
-    pages.append(("township dashboard (township head)", other, reverse("dashboards:overview")))
-    pages.append(("township dashboard (district head)", client, reverse("dashboards:township", args=[township.pk])))
+    pages = [
+        ("district dashboard (head)", client, reverse("dashboards:overview"), head, Focus()),
+        ("township dashboard (township head)", other, reverse("dashboards:overview"), township_head, Focus()),
+        ("township dashboard (district head)", client, reverse("dashboards:township", args=[township.pk]), head,
+         Focus(township=township)),
+    ]  # fmt: skip
     print(f"\n{args.households:,} households; baseline: household list warm median {base * 1000:.0f} ms")
-    print(
-        f"{'page':38} {'cold med':>9} {'cold max':>9} {'warm med':>9} {'warm p95':>9} {'x base':>7} {'queries':>8} {'warm q':>7}"
-    )
+    print(f"{'page':36} {'first':>8} {'changed':>8} {'recount':>8} {'warm med':>9} {'warm p95':>9} {'x base':>7} "
+          f"{'queries':>8} {'warm q':>7}")  # fmt: skip
     ok = True
-    for name, c, url in pages:
-        r = measure(c, url, warm_runs=args.warm, cold_runs=args.cold)
-        cold_med, cold_max = statistics.median(r["cold"]), max(r["cold"])
+    for name, c, url, user, focus in pages:
+        r = measure(c, url, user, focus, warm_runs=args.warm, cold_runs=args.cold)
+        changed = max(r["changed"])
+        recount = statistics.median(r["recount"]) if r["recount"] else float("nan")
         warm_med, warm_p95 = statistics.median(r["warm"]), p95(r["warm"])
-        print(f"{name:38} {cold_med * 1000:8.0f}ms {cold_max * 1000:8.0f}ms {warm_med * 1000:8.1f}ms "
-              f"{warm_p95 * 1000:8.1f}ms {warm_med / base:7.2f} {r['queries']:8d} {r['warm_queries']:7d}")  # fmt: skip
-        ok &= warm_p95 <= 0.150 and cold_max <= 3.0 and r["queries"] <= 25
-    print("\ntargets (warm p95 <= 150 ms, cold <= 3 s, <= 25 queries):", "met" if ok else "NOT met")
+        print(f"{name:36} {r['first']:7.1f}s {changed * 1000:6.0f}ms {recount:7.1f}s {warm_med * 1000:8.1f}ms "
+              f"{warm_p95 * 1000:8.1f}ms {warm_med / base:7.2f} {r['queries']:8d} {r['warm_queries']:7d}"
+              f"{'  (stale while recounting)' if r['changed_stale'] else ''}")  # fmt: skip
+        ok &= warm_p95 <= 0.150 and changed <= 3.0 and r["queries"] <= 25
+    print(
+        "\nfirst = no figures cached at all, counted in the request; changed = worst page after a change "
+        "(the last figures, marked stale, while the recount runs in the worker); recount = that count."
+    )
+    print("targets (warm p95 <= 150 ms, after a change <= 3 s, <= 25 queries):", "met" if ok else "NOT met")
     return 0
 
 

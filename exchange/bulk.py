@@ -15,6 +15,7 @@ import csv
 import datetime
 import io
 import itertools
+import operator
 
 from django.db import connection, models
 
@@ -105,24 +106,36 @@ def copy_write(model, creates: list[dict], updates: list[tuple], *, actor_id, re
 
 
 def _insert(cursor, model, creates, *, actor_id, reason, now) -> None:
+    # Rows from one sheet carry the same attributes: they are staged together, and only those
+    # columns travel through COPY; every other column gets its default as a query parameter.
+    groups: dict[tuple, list[dict]] = {}
+    for values in creates:
+        groups.setdefault(tuple(values), []).append(values)
+    for attnames, rows in groups.items():
+        _insert_group(cursor, model, list(attnames), rows, actor_id=actor_id, reason=reason, now=now)
+
+
+def _insert_group(cursor, model, attnames: list[str], rows: list[dict], *, actor_id, reason, now) -> None:
     table = model._meta.db_table
     derived = DERIVED.get(model, {})
     fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in derived]
-    columns = [f.column for f in fields]
-    defaults = {f.attname: _default(f, now) for f in fields}
-    attnames = [f.attname for f in fields]
-    stage = _stage(cursor, table, columns)
-    rows = ([v[a] if a in v else defaults[a] for a in attnames] for v in creates)
-    _copy(cursor, stage, columns, {f.column for f in fields if f.null}, rows)
+    by_attname = {f.attname: f for f in fields}
+    staged = [by_attname[a] for a in attnames]
+    fixed = [f for f in fields if f.attname not in attnames]
+    stage = _stage(cursor, table, [f.column for f in staged])
+    pick = operator.itemgetter(*attnames)
+    values = map(pick, rows) if len(attnames) > 1 else ((pick(v),) for v in rows)
+    _copy(cursor, stage, [f.column for f in staged], {f.column for f in staged if f.null}, values)
     history_table, shared = _history(model)
-    targets = columns + list(derived)
-    exprs = [f"s.{c}" for c in columns] + list(derived.values())
+    targets = [f.column for f in staged] + [f.column for f in fixed] + list(derived)
+    exprs = [f"s.{f.column}" for f in staged] + ["%s"] * len(fixed) + list(derived.values())
+    params = [f.get_db_prep_save(_default(f, now), connection) for f in fixed]
     cursor.execute(
         f"WITH ins AS (INSERT INTO {table} ({', '.join(targets)}) SELECT {', '.join(exprs)} FROM {stage} s "  # noqa: S608
         f"RETURNING {', '.join(shared)}) "
         f"INSERT INTO {history_table} ({', '.join(shared)}, history_date, history_change_reason, history_type, "
         f"history_user_id) SELECT {', '.join(shared)}, %s, %s, '+', %s FROM ins",
-        [now, reason, actor_id],
+        [*params, now, reason, actor_id],
     )
 
 

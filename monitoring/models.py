@@ -181,7 +181,8 @@ class LedgerEntry(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "month_index"])
+    # Imported in bulk as Household and Member: no database-level check of each history row's user.
+    history = HistoricalRecords(excluded_fields=["updated_at", "month_index"], user_db_constraint=False)
     objects = HouseholdScopedQuerySet.as_manager()
 
     class Meta:

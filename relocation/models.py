@@ -112,7 +112,11 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Imports write these histories in bulk (exchange.bulk): no index on the code in the history
+    # (looked up by the household's id, never by code) and no database-level check of the user of
+    # each history row (Django still applies on_delete): half a million rows an import, each cost
+    # an index entry and a foreign-key check. See docs/excel.md.
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["code"], user_db_constraint=False)
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
@@ -238,7 +242,8 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # As Household's history: written in bulk by imports, looked up by member id or household.
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["id_number"], user_db_constraint=False)
     objects = MemberQuerySet.as_manager()
 
     class Meta:

@@ -52,7 +52,7 @@ reset-db: ## drop the local SQLite database and media (not PostgreSQL)
 	$(MAKE) db demo
 
 worker: setup
-	.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2
+	nice -n 10 .venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2
 
 beat: setup
 	.venv/bin/celery -A portal beat --loglevel=INFO

@@ -8,8 +8,8 @@ timeout bounds how long a figure can be stale if a bulk write forgot to bump.
 
 Stale while refreshing: each page's last figures are also kept under a key without the generation,
 with how long they took to count. When the current generation has no figures yet and the last
-count took longer than ``DASHBOARD_SYNC_SECONDS`` (two seconds: a district of a million households
-takes minutes), the page shows the last figures at once, marked with their time and as being
+count took ``DASHBOARD_SYNC_SECONDS`` or longer (two seconds; the district page of a million
+households takes half a minute), the page shows the last figures at once, marked with their time and as being
 refreshed, and a Celery task counts them again (one task per page at a time). A page that counts
 quickly is always counted on the spot, so small districts and the tests never see stale figures.
 """

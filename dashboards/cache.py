@@ -10,7 +10,8 @@ Stale while refreshing: each page's last figures are also kept under a key witho
 with how long they took to count. When the current generation has no figures yet and the last
 count took ``DASHBOARD_SYNC_SECONDS`` or longer (two seconds; the district page of a million
 households takes half a minute), the page shows the last figures at once, marked with their time and as being
-refreshed, and a Celery task counts them again (one task per page at a time). A page that counts
+refreshed, and a Celery task counts them again (one task per page at a time, and at most one
+every ``DASHBOARD_MIN_RECOUNT_SECONDS``, five minutes by default). A page that counts
 quickly is always counted on the spot, so small districts and the tests never see stale figures.
 """
 
@@ -126,6 +127,20 @@ def store(parts: tuple, compute: Callable[[], dict], *, generation_number: int |
     return value
 
 
-def release(parts: tuple) -> None:
-    """Let the next request queue a refresh of this page again."""
-    cache.delete(lock_key(parts))
+def min_recount_seconds() -> float:
+    """The shortest time between the starts of two background recounts of one page."""
+    return float(getattr(settings, "DASHBOARD_MIN_RECOUNT_SECONDS", 300))
+
+
+def release(parts: tuple, *, started: float) -> None:
+    """Let a later request queue a recount of this page again, once the minimum interval since
+    this recount's start (``started``, a ``time.monotonic()`` reading) has passed.
+
+    While every saved visit bumps the generation, a page in view would otherwise be recounted back
+    to back, each count a full pass over the district's tables.
+    """
+    wait = min_recount_seconds() - (time.monotonic() - started)
+    if wait >= 1:
+        cache.set(lock_key(parts), 1, timeout=int(wait))
+    else:
+        cache.delete(lock_key(parts))

@@ -5,6 +5,7 @@ so that the cache can hold them and the template, the chart script and the Excel
 the same numbers.
 """
 
+import time
 from collections import defaultdict
 
 from django.utils import timezone, translation
@@ -51,13 +52,15 @@ def dashboard_for(user, focus: Focus) -> dict:
 
 
 def refresh(user, focus: Focus, language: str) -> None:
-    """Count a page again now (the background refresh) and let the next change queue another."""
+    """Count a page again now (the background refresh); a later change may queue another once the
+    minimum interval between recounts has passed."""
     key = page_key(user, focus, language)
+    started = time.monotonic()
     try:
         with translation.override(language):
             cache.store(key, lambda: compute(user, focus))
     finally:
-        cache.release(key)
+        cache.release(key, started=started)
 
 
 def compute(user, focus: Focus) -> dict:

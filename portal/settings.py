@@ -183,6 +183,8 @@ else:
 # Dashboard pages whose last count took this long or longer show their last figures while a
 # worker counts them again (dashboards.cache.page); faster pages are counted during the request.
 DASHBOARD_SYNC_SECONDS = float(os.environ.get("DASHBOARD_SYNC_SECONDS", "2"))
+# At most one such background recount of a page every so many seconds, however often data changes.
+DASHBOARD_MIN_RECOUNT_SECONDS = float(os.environ.get("DASHBOARD_MIN_RECOUNT_SECONDS", "300"))
 
 # Celery: at-least-once delivery. Tasks are idempotent, acknowledged after they finish, and
 # time-limited well below the broker's visibility timeout so that a task is never run twice at once.

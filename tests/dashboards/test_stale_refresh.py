@@ -3,9 +3,11 @@
 from unittest import mock
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.urls import reverse
 
-from dashboards import cache
+from dashboards import cache, figures
+from dashboards.selectors import Focus
 from dashboards.tasks import refresh_page
 from tests.dashboards.helpers import bulk_households, card
 
@@ -14,8 +16,9 @@ OVERVIEW = reverse("dashboards:overview")
 
 @pytest.fixture
 def slow(settings):
-    """Every page counts as slow: a recount goes to the background."""
+    """Every page counts as slow: a recount goes to the background, as soon as one is needed."""
     settings.DASHBOARD_SYNC_SECONDS = 0
+    settings.DASHBOARD_MIN_RECOUNT_SECONDS = 0
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def test_a_slow_page_shows_its_last_figures_marked_stale_and_queues_one_recount(
     response = client.get(OVERVIEW)
     assert card(response.context, "households")["value"] == 2
     assert response.context["stale"]
-    assert "正在后台重新统计" in response.content.decode()
+    assert "后台重新统计" in response.content.decode()
     queued.assert_called_once()
     client.get(OVERVIEW)
     assert queued.call_count == 1  # one recount per page at a time
@@ -43,7 +46,7 @@ def test_a_slow_page_shows_its_last_figures_marked_stale_and_queues_one_recount(
     refresh_page(*queued.call_args.args)  # what the worker runs
     response = client.get(OVERVIEW)
     assert card(response.context, "households")["value"] == 7
-    assert not response.context["stale"] and "正在后台重新统计" not in response.content.decode()
+    assert not response.context["stale"] and "后台重新统计" not in response.content.decode()
 
 
 def test_after_a_recount_the_next_change_queues_another(cast, client_of, slow, queued):
@@ -88,3 +91,20 @@ def test_a_fast_page_is_counted_on_the_spot(cast, client_of, queued):
     response = client.get(OVERVIEW)
     assert card(response.context, "households")["value"] == 7 and not response.context["stale"]
     assert not queued.called
+
+
+def test_a_page_is_recounted_at_most_once_in_the_minimum_interval(cast, client_of, slow, queued, settings):
+    settings.DASHBOARD_MIN_RECOUNT_SECONDS = 300
+    client = client_of(cast.frank)
+    client.get(OVERVIEW)
+    cache.bump()
+    client.get(OVERVIEW)
+    refresh_page(*queued.call_args.args)
+    bulk_households(5, township=cast.hengshan)
+    cache.bump()  # a change right after the recount
+    response = client.get(OVERVIEW)
+    assert queued.call_count == 1 and response.context["stale"]
+    assert card(response.context, "households")["value"] == 2
+    django_cache.delete(cache.lock_key(figures.page_key(cast.frank, Focus(), "zh-hans")))
+    client.get(OVERVIEW)  # the interval has passed (its lock expired)
+    assert queued.call_count == 2

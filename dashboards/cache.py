@@ -80,7 +80,8 @@ def lock_key(parts: tuple) -> str:
 
 
 # The last figures of a page outlive many generations: they are what a slow page shows meanwhile.
-LATEST_TIMEOUT = 7 * 24 * 60 * 60
+# Kept for a quarter, so that a head who opens the dashboard once a month never waits for a count.
+LATEST_TIMEOUT = 92 * 24 * 60 * 60
 # A refresh that died (a killed worker) stops blocking the next one after this.
 LOCK_TIMEOUT = 30 * 60
 

@@ -41,6 +41,10 @@ class Part:
         return models_exist(*self.models)
 
 
+# Lists that filter on township and on site: their links work from every page.
+EVERY_LEVEL = ("district", "township", "settlement")
+
+
 def link(user, perm: str, focus, name: str, params: dict | None = None, *, places: tuple[str, ...] = ("district",)):
     """A drill-down link, only where the target list can show exactly the counted rows.
 
@@ -88,8 +92,7 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
             _("Alerts awaiting verification"),
             ages["total"],
             _("alerts"),
-            link(user, "monitoring.view_alert", focus, "monitoring:alert_list", {"status": "open"},
-                 places=("district", "settlement")),
+            link(user, "monitoring.view_alert", focus, "monitoring:alert_list", {"status": "open"}, places=EVERY_LEVEL),
         )
     )  # fmt: skip
     cards.append(
@@ -111,7 +114,7 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
     chart = Chart("alert_rules", _("Open alerts by rule"), "bar", [_("Rule"), _("Open alerts")], horizontal=True)
     for value, label in Alert.Rule.choices:
         url = link(user, "monitoring.view_alert", focus, "monitoring:alert_list", {"status": "open", "rule": value},
-                   places=("district", "settlement"))  # fmt: skip
+                   places=EVERY_LEVEL)  # fmt: skip
         chart.add([label, ages[f"rule_{value}"]], url, {1: url})
     charts.append(chart)
 
@@ -130,7 +133,14 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
             _("Open monitoring cases"),
             found["total"],
             _("households"),
-            link(user, "monitoring.view_monitoringcase", focus, "monitoring:case_list", {"status": "open"}),
+            link(
+                user,
+                "monitoring.view_monitoringcase",
+                focus,
+                "monitoring:case_list",
+                {"status": "open"},
+                places=EVERY_LEVEL,
+            ),
         )
     )
     chart = Chart("case_types", _("Monitoring objects by type"), "pie", [_("Object type"), _("Open cases")])

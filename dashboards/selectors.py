@@ -141,11 +141,7 @@ def households_for(user, focus: Focus) -> QuerySet:
 
 def visible_townships(user) -> QuerySet:
     """Townships whose dashboard the user may open: their own, and those holding one of their sites."""
-    scope = scope_of(user)
-    if scope.everything:
-        return Township.objects.all()
-    own = Q(pk__in=scope.township_ids) | Q(settlements__pk__in=scope.settlement_ids)
-    return Township.objects.filter(own).distinct()
+    return Township.objects.for_user(user)
 
 
 def scope_key(user) -> str:

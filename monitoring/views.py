@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import get_for_user_or_404, scope_of
 from exchange.export import export_filename, xlsx_response
 from portal.pagination import paginate
+from portal.params import int_param
 from relocation.idnumbers import mask_id_number
 from relocation.models import Household
-from settlements.models import Settlement
+from settlements.models import Settlement, Township
 
 from . import services
 from .digest import screening_run_alerts
@@ -59,6 +60,12 @@ class AlertFilterForm(forms.Form):
     rule = forms.ChoiceField(
         label=gettext_lazy("Rule"), required=False, choices=[("", gettext_lazy("All")), *Alert.Rule.choices]
     )
+    township = forms.ModelChoiceField(
+        label=gettext_lazy("Township"),
+        required=False,
+        queryset=Township.objects.none(),
+        empty_label=gettext_lazy("All"),
+    )
     settlement = forms.ModelChoiceField(
         label=gettext_lazy("Settlement site"), required=False, queryset=Settlement.objects.none()
     )
@@ -72,6 +79,7 @@ class AlertFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.for_user(user)
         self.fields["settlement"].queryset = Settlement.objects.for_user(user)
         self.fields["run"].queryset = ScreeningRun.objects.filter(
             status=ScreeningRun.Status.FINISHED,
@@ -93,6 +101,8 @@ def _filtered_alerts(request):
             alerts = alerts.filter(status=c["status"])
         if c["rule"]:
             alerts = alerts.filter(rule=c["rule"])
+        if c["township"]:
+            alerts = alerts.filter(household__township=c["township"])
         if c["settlement"]:
             alerts = alerts.filter(household__settlement=c["settlement"])
         if c["run"]:
@@ -338,6 +348,15 @@ def _case_deadlines(case: MonitoringCase, thresholds: Thresholds | None) -> dict
 def case_list(request):
     status = request.GET.get("status", "open")
     cases = MonitoringCase.objects.for_user(request.user).select_related("household", "household__township")
+    # The dashboards' township and site pages link here narrowed to their place.
+    place = None
+    township_pk, settlement_pk = int_param(request, "township"), int_param(request, "settlement")
+    if settlement_pk is not None:
+        place = Settlement.objects.for_user(request.user).filter(pk=settlement_pk).first()
+        cases = cases.filter(household__settlement_id=settlement_pk) if place else cases.none()
+    elif township_pk is not None:
+        place = Township.objects.for_user(request.user).filter(pk=township_pk).first()
+        cases = cases.filter(household__township_id=township_pk) if place else cases.none()
     if status == "open":
         cases = cases.filter(status__in=MonitoringCase.OPEN_STATUSES)
     elif status in MonitoringCase.Status.values:
@@ -384,7 +403,7 @@ def case_list(request):
     return render(
         request,
         "monitoring/case_list.html",
-        {"page_obj": page, "cases": page.object_list, "status": status, "statuses": statuses},
+        {"page_obj": page, "cases": page.object_list, "status": status, "statuses": statuses, "place": place},
     )
 
 

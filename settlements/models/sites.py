@@ -3,9 +3,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import filter_for_user
+from accounts.scope import filter_for_user, scope_of
 
 division_code = RegexValidator(r"^\d{12}$", _("A division code has 12 digits."))
+
+
+class TownshipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Townships the user works in: their own, and those holding one of their sites."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self.all()
+        sites = Settlement.objects.filter(pk__in=scope.settlement_ids).values("township")
+        return self.filter(models.Q(pk__in=scope.township_ids) | models.Q(pk__in=sites))
 
 
 class Township(models.Model):
@@ -19,6 +29,8 @@ class Township(models.Model):
     code = models.CharField(_("division code"), max_length=12, unique=True, validators=[division_code])
     name = models.CharField(_("name"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+
+    objects = TownshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

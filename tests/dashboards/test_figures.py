@@ -141,3 +141,37 @@ def test_open_alerts_are_counted_by_rule_and_match_the_alert_queue(cast, client_
     assert list_count(client, card(context, "open_alerts")["url"]) == 2
     # Grace (Hengshan) sees Bob's alert only.
     assert card(dashboard(client_of(cast.grace), reverse("dashboards:overview")), "open_alerts")["value"] == 1
+
+
+def test_a_township_page_links_its_alerts_and_cases_to_lists_of_that_township(cast, client_of):
+    from monitoring.models import Alert, MonitoringCase
+
+    Alert.objects.create(household=cast.alice_household, rule=Alert.Rule.ZERO_EMPLOYMENT)
+    Alert.objects.create(household=cast.bob_household, rule=Alert.Rule.INCOME_LOW)
+    Alert.objects.create(household=cast.bob_household, rule=Alert.Rule.ZERO_EMPLOYMENT)
+    for household in (cast.alice_household, cast.bob_household):
+        MonitoringCase.objects.create(
+            household=household,
+            object_type=MonitoringCase.ObjectType.UNSTABLE,
+            risk_types=["illness"],
+            discovery_channel="system_screening",
+            status=MonitoringCase.Status.APPROVED,
+            identified_at=household.created_at.date(),
+        )
+    client = client_of(cast.frank)
+    context = dashboard(client, reverse("dashboards:township", kwargs={"township_pk": cast.hengshan.pk}))
+
+    alerts = card(context, "open_alerts")
+    assert alerts["value"] == 2 and f"township={cast.hengshan.pk}" in alerts["url"]
+    assert list_count(client, alerts["url"]) == 2
+    by_rule = chart(context, "alert_rules")
+    rules = dict(zip((r[0] for r in by_rule["rows"]), by_rule["links"], strict=True))
+    assert list_count(client, rules[Alert.Rule.ZERO_EMPLOYMENT.label]) == 1
+    cases = card(context, "open_cases")
+    assert cases["value"] == 1 and list_count(client, cases["url"]) == 1
+    page = client.get(cases["url"])
+    assert [c.household for c in page.context["cases"]] == [cast.bob_household]
+    assert "仅显示横山镇的户" in page.content.decode()
+    # A township outside the user's scope gives an empty list, not another township's cases.
+    alice = client_of(cast.alice)
+    assert list_count(alice, f"{reverse('monitoring:case_list')}?status=open&township={cast.hengshan.pk}") == 0

@@ -11,3 +11,10 @@ class DashboardsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        signals.connect_figures()
+
+        from django.db.models.signals import post_migrate
+
+        from .summary import fill_after_migrate
+
+        post_migrate.connect(fill_after_migrate, sender=self, dispatch_uid="dashboards.fill_after_migrate")

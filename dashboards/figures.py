@@ -14,19 +14,18 @@ from django.utils.translation import gettext as _
 from relocation.models import Household, Member
 from settlements.models import Settlement, Township
 
-from . import cache, parts
+from . import cache, parts, summary
 from .selectors import (
     Card,
     Chart,
     Focus,
-    household_counts,
+    figure_counts,
+    figures_for,
     household_list_url,
     households_for,
-    member_counts,
     percent,
     scope_key,
     url_or_none,
-    zero_employment_counts,
 )
 
 
@@ -64,14 +63,25 @@ def refresh(user, focus: Focus, language: str) -> None:
 
 
 def compute(user, focus: Focus) -> dict:
-    """Count everything a dashboard page shows, with a fixed number of queries whatever the data size."""
+    """Count everything a dashboard page shows, with a fixed number of queries whatever the data size.
+
+    Household, member, visit and income figures come from one grouped query over the figures table
+    (``dashboards.summary``); the other apps' parts add theirs.
+    """
     households = households_for(user, focus)
+    today = timezone.localdate()
+    thresholds = parts.thresholds_for(today)
+    since = summary.income_since(today)
+    lines = None
+    if thresholds is not None and summary.income_window_ready(since):
+        lines = (float(thresholds.income_line), float(thresholds.warning_line))
+    rows = figure_counts(figures_for(user, focus), today=today, income_since=since, lines=lines)
     cards: list[Card] = []
     charts: list[Chart] = []
-    frame(user, focus, households, cards, charts)
+    frame(user, focus, rows, cards, charts)
     for part in parts.PARTS:
         if part.available():
-            part.build(user=user, focus=focus, households=households, cards=cards, charts=charts)
+            part.build(user=user, focus=focus, households=households, rows=rows, cards=cards, charts=charts)
     return {
         "cards": [c.as_dict() for c in cards],
         "charts": [c.as_dict() for c in charts],
@@ -118,38 +128,31 @@ def place_columns() -> list[str]:
     ]
 
 
-def frame(user, focus: Focus, households, cards: list[Card], charts: list[Chart]) -> None:
+def frame(user, focus: Focus, rows: list[dict], cards: list[Card], charts: list[Chart]) -> None:
     """The figures every dashboard has: households, people, places, status and employment."""
-    hh_rows = household_counts(households)
-    member_rows = member_counts(households)
-    zero_rows = zero_employment_counts(households)
-
     by_township, by_site = PlaceTotals(), PlaceTotals()
     status, types, placements = defaultdict(int), defaultdict(int), defaultdict(int)
-    for r in hh_rows:
+    employment_people, employment_can_work = defaultdict(int), defaultdict(int)
+    zero_total = 0
+    for r in rows:
         for totals, place in ((by_township, r["township_id"]), (by_site, r["settlement_id"])):
             totals.households[place] += r["n"]
             totals.status[place][r["status"]] += r["n"]
+            totals.people[place] += r["sum_people"]
+            totals.can_work[place] += r["sum_can_work"]
+            totals.employed_can_work[place] += r["sum_employed_can_work"]
+            totals.zero[place] += r["zero"]
         status[r["status"]] += r["n"]
         types[r["household_type"]] += r["n"]
         placements[r["placement"]] += r["n"]
-    employment_people, employment_can_work = defaultdict(int), defaultdict(int)
-    for r in member_rows:
-        employed = r["employment"] in Member.EMPLOYED
-        for totals, place in ((by_township, r["household__township_id"]), (by_site, r["household__settlement_id"])):
-            totals.people[place] += r["people"]
-            totals.can_work[place] += r["can_work"]
-            if employed:
-                totals.employed_can_work[place] += r["can_work"]
-        employment_people[r["employment"]] += r["people"]
-        employment_can_work[r["employment"]] += r["can_work"]
-    for r in zero_rows:
-        by_township.zero[r["township_id"]] += r["n"]
-        by_site.zero[r["settlement_id"]] += r["n"]
+        zero_total += r["zero"]
+        for value in Member.Employment.values:
+            employment_people[value] += r[f"sum_{value}"]
+            employment_can_work[value] += r[f"sum_{value}_can_work"]
 
     total_households = sum(status.values())
     total_people = sum(employment_people.values())
-    total_zero = sum(r["n"] for r in zero_rows)
+    total_zero = zero_total
     total_can_work = sum(employment_can_work.values())
     total_employed = sum(v for k, v in employment_can_work.items() if k in Member.EMPLOYED)
     zero_url = zero_employment_url(user, focus)

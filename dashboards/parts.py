@@ -61,19 +61,40 @@ def link(user, perm: str, focus, name: str, params: dict | None = None, *, place
     return url_or_none(name, params)
 
 
-def monitoring_part(*, user, focus, households, cards, charts) -> None:
+def thresholds_for(today):
+    """The monitoring thresholds in force on ``today`` (None without them or the monitoring app)."""
+    if not models_exist("monitoring.Thresholds"):
+        return None
+    from monitoring.models import Thresholds
+
+    return Thresholds.for_date(today)
+
+
+def of_households(qs, households):
+    """Rows of ``qs`` (with a ``household`` key) belonging to the page's households.
+
+    A page of the whole district counts every row: the filter, a semi-join with a million
+    households, is left out when the households are not narrowed at all.
+    """
+    if not households.query.where:
+        return qs
+    return qs.filter(household__in=households.values("pk"))
+
+
+def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
     """Alerts, identifications, monitoring objects, return visits and ledger income."""
-    from monitoring.models import Alert, LedgerEntry, MonitoringCase, RiskType, Thresholds
-    from monitoring.selectors import with_visit_due
+    from monitoring.models import Alert, LedgerEntry, MonitoringCase, RiskType
+
+    from .models import LedgerMonthFigures
+    from .selectors import figures_scope
 
     now = timezone.now()
     today = timezone.localdate()
-    thresholds = Thresholds.for_date(today)
+    thresholds = thresholds_for(today)
     verify_days = thresholds.verification_days if thresholds else 3
-    in_scope = households.values("pk")
 
     # Open alerts by age, and how many are past the verification deadline: one query.
-    alerts = Alert.objects.filter(household__in=in_scope, status=Alert.Status.OPEN)
+    alerts = of_households(Alert.objects.filter(status=Alert.Status.OPEN), households)
     bounds = [(0, verify_days), (verify_days, 7), (7, 15), (15, 30), (30, None)]
     bounds = [(lo, hi) for lo, hi in bounds if hi is None or hi > lo]
     counts = {"total": Count("pk"), "overdue": Count("pk", filter=Q(created_at__lt=now - timedelta(days=verify_days)))}
@@ -120,7 +141,7 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
 
     # Open monitoring cases by object type and by risk type: one query. Risk types are a JSON list;
     # matching the quoted value in its text works the same on PostgreSQL and SQLite.
-    cases = MonitoringCase.objects.filter(household__in=in_scope, status__in=MonitoringCase.OPEN_STATUSES)
+    cases = of_households(MonitoringCase.objects.filter(status__in=MonitoringCase.OPEN_STATUSES), households)
     case_counts = {"total": Count("pk")}
     for value in MonitoringCase.ObjectType.values:
         case_counts[f"type_{value}"] = Count("pk", filter=Q(object_type=value))
@@ -159,30 +180,31 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
         chart.add([label, found[f"risk_{value}"]])
     charts.append(chart)
 
-    # Return visits: households whose next visit is not yet overdue, as the visit list reckons it.
-    overdue = Count("pk", filter=Q(visit_due_on__lt=today))
-    visits = with_visit_due(households).aggregate(total=Count("pk"), overdue=overdue)
-    on_time = visits["total"] - visits["overdue"]
+    # Return visits: households whose next visit is not yet overdue, as the visit list reckons it
+    # (the latest visit's planned next visit; the registration day for a household never visited).
+    total = sum(r["n"] for r in rows)
+    overdue = sum(r["overdue"] for r in rows)
     cards.append(
         Card(
             "visits_on_time",
             _("Visits within their interval"),
-            percent(on_time, visits["total"]),
+            percent(total - overdue, total),
             "%",
             hint=_("%(overdue)s of %(total)s households are overdue for a return visit.")
-            % {"overdue": visits["overdue"], "total": visits["total"]},
-            alarm=visits["overdue"] > 0,
+            % {"overdue": overdue, "total": total},
+            alarm=overdue > 0,
         )
     )
 
-    # Per-capita income: the monthly trend over a year, and where households stand against the line.
+    # Per-capita income: the monthly trend over a year (the ledgers' monthly sums per place), and
+    # where households stand against the line (each household's twelve months, in its figures row).
     start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
-    ledgers = LedgerEntry.objects.filter(household__in=in_scope, period__gte=start)
-    income = F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
+    months = figures_scope(LedgerMonthFigures.objects.all(), user, focus)
     trend = (
-        ledgers.order_by("period")
+        months.filter(period__gte=start)
+        .order_by("period")
         .values("period")
-        .annotate(income=Sum(income), people=Sum("household_size"), n=Count("pk"))
+        .annotate(income=Sum("income"), people=Sum("people"), n=Sum("entries"))
     )
     chart = Chart(
         "income_trend",
@@ -197,20 +219,13 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
     charts.append(chart)
 
     if thresholds is not None:
-        line = float(thresholds.income_line)
-        warning = float(thresholds.warning_line)
-        yearly = (
-            ledgers.order_by()
-            .values("household")
-            .annotate(total=Sum(income), size=Max("household_size"), months=Count("pk"))
-            .annotate(per_capita=ExpressionWrapper(
-                F("total") * 12 / (F("size") * F("months")), output_field=FloatField()))
-        )  # fmt: skip
-        bands = yearly.aggregate(
-            below=Count("household", filter=Q(per_capita__lt=line)),
-            warning=Count("household", filter=Q(per_capita__gte=line, per_capita__lt=warning)),
-            above=Count("household", filter=Q(per_capita__gte=warning)),
-        )
+        if rows and "below" not in rows[0]:
+            # The month has just turned and the figures rows still hold last month's window (until
+            # tonight's rebuild): count the bands from the ledgers, slowly but right.
+            bands = income_bands_from_ledgers(of_households(LedgerEntry.objects.filter(period__gte=start), households),
+                                              thresholds)  # fmt: skip
+        else:
+            bands = {key: sum(r[key] for r in rows) for key in ("below", "warning", "above")}
         chart = Chart(
             "income_bands",
             _("Households by per-capita income"),
@@ -225,12 +240,30 @@ def monitoring_part(*, user, focus, households, cards, charts) -> None:
         charts.append(chart)
 
 
-def assistance_part(*, user, focus, households, cards, charts) -> None:
+def income_bands_from_ledgers(ledgers, thresholds) -> dict:
+    """Households by annualised per-capita income over ``ledgers``, counted from the ledger rows."""
+    line = float(thresholds.income_line)
+    warning = float(thresholds.warning_line)
+    income = F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
+    yearly = (
+        ledgers.order_by()
+        .values("household")
+        .annotate(total=Sum(income), size=Max("household_size"), months=Count("pk"))
+        .annotate(per_capita=ExpressionWrapper(F("total") * 12 / (F("size") * F("months")), output_field=FloatField()))
+    )
+    return yearly.aggregate(
+        below=Count("household", filter=Q(per_capita__lt=line)),
+        warning=Count("household", filter=Q(per_capita__gte=line, per_capita__lt=warning)),
+        above=Count("household", filter=Q(per_capita__gte=warning)),
+    )
+
+
+def assistance_part(*, user, focus, households, cards, charts, **_counted) -> None:
     """Assistance measures by type and status; departments' progress reports on the policy tasks."""
     from assistance.models import Measure, MeasureType
 
     rows = (
-        Measure.objects.filter(household__in=households.values("pk"))
+        of_households(Measure.objects.all(), households)
         .order_by()
         .values_list("measure_type", "status")
         .annotate(n=Count("pk"))
@@ -283,7 +316,7 @@ def assistance_part(*, user, focus, households, cards, charts) -> None:
         cards.append(Card("late_reports", _("Late department reports"), late, _("tasks"), alarm=late > 0))
 
 
-def site_ledger_part(*, user, focus, households, cards, charts) -> None:
+def site_ledger_part(*, user, focus, households, cards, charts, **_counted) -> None:
     """Safety hazards and residents' requests: open and overdue."""
     from settlements.models import ResidentRequest, SafetyHazard
 

@@ -58,3 +58,98 @@ def connect() -> None:
             uid = f"dashboards.changed.{label}"
             post_save.connect(changed, sender=model, dispatch_uid=uid)
             post_delete.connect(changed, sender=model, dispatch_uid=uid)
+
+
+# --- the figures tables (dashboards.summary) --------------------------------------------------------
+
+
+def _old_values(instance, *fields):
+    """The stored values of ``fields`` of an instance about to be saved (None for a new row)."""
+    if instance._state.adding or instance.pk is None:
+        return None
+    return type(instance)._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+
+
+def household_saving(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._figures_old_place = _old_values(instance, "township_id", "settlement_id")
+
+
+def household_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from . import summary
+
+    summary.refresh_households([instance.pk])
+    old = getattr(instance, "_figures_old_place", None)
+    new = (instance.township_id, instance.settlement_id)
+    if old is not None and tuple(old) != new:
+        # A household that moves takes its ledgers' monthly sums from one place to the other.
+        summary.refresh_places([tuple(old), new])
+
+
+def household_deleted(sender, instance, **kwargs):
+    from . import summary
+
+    # Its figures row went with it (a cascade); its ledgers leave its place's monthly sums.
+    summary.refresh_places([(instance.township_id, instance.settlement_id)])
+
+
+def _household_going(kwargs) -> bool:
+    """Whether a delete is part of deleting the household itself (then nothing is left to count)."""
+    from django.db.models import QuerySet
+
+    from relocation.models import Household
+
+    origin = kwargs.get("origin")
+    return isinstance(origin, Household) or (isinstance(origin, QuerySet) and origin.model is Household)
+
+
+def member_saving(sender, instance, raw=False, **kwargs):
+    if not raw:
+        old = _old_values(instance, "household_id")
+        instance._figures_old_household = old[0] if old else None
+
+
+def member_changed(sender, instance, raw=False, **kwargs):
+    if raw or _household_going(kwargs):
+        return
+    from . import summary
+
+    summary.refresh_households([instance.household_id, getattr(instance, "_figures_old_household", None)])
+
+
+def ledger_changed(sender, instance, raw=False, **kwargs):
+    if raw or _household_going(kwargs):
+        return
+    from . import summary
+
+    summary.refresh_households([instance.household_id])
+    summary.refresh_places(summary.places_of([instance.household_id]))
+
+
+def visit_changed(sender, instance, raw=False, **kwargs):
+    if raw or _household_going(kwargs):
+        return
+    from . import summary
+
+    summary.refresh_households([instance.household_id])
+
+
+def connect_figures() -> None:
+    """Keep the figures tables true on every ORM save and delete of what they summarise."""
+    from django.apps import apps
+    from django.db.models.signals import pre_save
+
+    household = apps.get_model("relocation.Household")
+    member = apps.get_model("relocation.Member")
+    ledger = apps.get_model("monitoring.LedgerEntry")
+    visit = apps.get_model("monitoring.Visit")
+    pre_save.connect(household_saving, sender=household, dispatch_uid="dashboards.figures.household_saving")
+    post_save.connect(household_saved, sender=household, dispatch_uid="dashboards.figures.household")
+    post_delete.connect(household_deleted, sender=household, dispatch_uid="dashboards.figures.household")
+    pre_save.connect(member_saving, sender=member, dispatch_uid="dashboards.figures.member_saving")
+    for model, handler in ((member, member_changed), (ledger, ledger_changed), (visit, visit_changed)):
+        uid = f"dashboards.figures.{model._meta.label}"
+        post_save.connect(handler, sender=model, dispatch_uid=uid)
+        post_delete.connect(handler, sender=model, dispatch_uid=uid)

@@ -741,6 +741,7 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
         if progress:
             progress("write", done, total)
 
+    before = _figures_before(analysis)
     households = (analysis.creates.get("households", []), analysis.updates.get("households", []))
     written["households"] = _write(Household, *households, writer=writer, tick=tick)
 
@@ -764,7 +765,52 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
         fixed = {"source": LedgerEntry.Source.IMPORT, "recorded_by_id": actor.pk}
         creates = [{**v, **fixed, "month_index": month_index(v["period"])} for v in analysis.creates.get("ledgers", [])]
         written["ledgers"] = _write(LedgerEntry, creates, analysis.updates.get("ledgers", []), writer=writer, tick=tick)
+    _refresh_figures(analysis, members, member_updates, before)
     return {k: v for k, v in written.items() if v}
+
+
+@dataclass
+class _FiguresBefore:
+    """What an import changes that the rows it writes no longer show: read before writing."""
+
+    places: set  # (township, settlement) of households that move
+    households: set  # the households members move away from
+
+
+def _ids_of(model, pks: list[int], *fields) -> set:
+    found = set()
+    for chunk in _chunks(pks, _key_batch()):
+        found |= set(model.objects.filter(pk__in=chunk).order_by().values_list(*fields))
+    return found
+
+
+def _figures_before(analysis: Analysis) -> _FiguresBefore:
+    place = {"township_id", "settlement_id"}
+    moving = [pk for pk, changes, _v in analysis.updates.get("households", []) if place & changes.keys()]
+    leaving = [pk for pk, changes, _v in analysis.updates.get("members", []) if "household_id" in changes]
+    return _FiguresBefore(
+        places=_ids_of(Household, moving, "township_id", "settlement_id"),
+        households={h for (h,) in _ids_of(Member, leaving, "household_id")},
+    )
+
+
+def _refresh_figures(analysis: Analysis, members: list, member_updates: list, before: _FiguresBefore) -> None:
+    """Rewrite the dashboards' figures of every household the import touched, in its transaction
+    (COPY sends no model signals; see dashboards.summary)."""
+    from dashboards import summary
+
+    touched = set(before.households)
+    touched |= {pk for pk, _c, _v in analysis.updates.get("households", [])}
+    created = {v["code"] for v in analysis.creates.get("households", [])}
+    touched |= set(_household_ids(created).values())
+    touched |= {v["household_id"] for v in members} | {v["household_id"] for _pk, _c, v in member_updates}
+    ledgers = {v["household_id"] for v in analysis.creates.get("ledgers", [])}
+    ledgers |= {v["household_id"] for _pk, _c, v in analysis.updates.get("ledgers", [])}
+    touched |= ledgers
+    summary.refresh_households(touched)
+    place = {"township_id", "settlement_id"}
+    moved = {pk for pk, changes, _v in analysis.updates.get("households", []) if place & changes.keys()}
+    summary.refresh_places(before.places | summary.places_of(ledgers | moved))
 
 
 def _household_ids(codes: set[str]) -> dict[str, int]:

@@ -10,19 +10,24 @@ from accounts.scope import scope_of
 from . import idnumbers
 
 
+def household_scope_q(user, *, township: str = "township", settlement: str = "settlement", pk: str = "pk") -> Q | None:
+    """The filter of the households a user may see (None: all), over lookups of any model that
+    copies a household's place (``township``, ``settlement``) and id (``pk``)."""
+    scope = scope_of(user)
+    q = scope.q(township=township, settlement=settlement)
+    if q is not None and scope.department_id:
+        from assistance.selectors import household_ids_for_department
+
+        q |= Q(**{f"{pk}__in": household_ids_for_department(scope.department_id)})
+    return q
+
+
 class HouseholdQuerySet(models.QuerySet):
     def for_user(self, user):
         """Households the user may see: their townships and settlements, or, for bureau staff,
         the households their department has measures for. Nothing for a user with no scope."""
-        scope = scope_of(user)
-        q = scope.q(township="township", settlement="settlement")
-        if q is None:
-            return self
-        if scope.department_id:
-            from assistance.selectors import household_ids_for_department
-
-            q |= Q(pk__in=household_ids_for_department(scope.department_id))
-        return self.filter(q)
+        q = household_scope_q(user)
+        return self if q is None else self.filter(q)
 
     def unscoped(self):
         """Every household: only for jobs that run outside any user's request (screening)."""

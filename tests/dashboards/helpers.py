@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from dashboards import summary
 from relocation.models import Household, Member
 
 
@@ -41,6 +42,8 @@ def bulk_households(n: int, *, township, settlement=None, start: int = 0, status
                 )
             )
     Member.objects.bulk_create(people, batch_size=2000)
+    # bulk_create sends no signals: a bulk writer rewrites the dashboards' figures itself.
+    summary.refresh_households(h.pk for h in households)
     return households
 
 

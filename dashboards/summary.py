@@ -1,0 +1,274 @@
+"""The figures tables: what the dashboards count, kept per household and per place and month.
+
+A dashboard page over a million households cannot group four million members and twelve million
+ledger rows during a request. Instead:
+
+- :class:`~dashboards.models.HouseholdFigures` holds one row per household (its place, type,
+  status, member and employment counts, next visit due, twelve-month per-capita income), and
+- :class:`~dashboards.models.LedgerMonthFigures` the monthly ledgers summed per place,
+
+and the pages read those. They are written here, by set-based SQL that recomputes the rows from the
+source tables (never by adding deltas, so a rewrite is always right whatever came before):
+
+- :func:`refresh_households` for given households: called on every save and delete of a household,
+  member, ledger entry or visit (``dashboards.signals``) and by the imports for the rows they wrote,
+  inside the writing transaction, so that a page counted after the commit is true;
+- :func:`refresh_places` for the monthly ledger sums of given places;
+- :func:`rebuild` for everything: every night (the twelve-month income window moves on the first of
+  the month), after bulk loads (demo data, benchmarks) and by ``manage.py rebuild_dashboard_figures``.
+
+Concurrency (PostgreSQL): a household's row is rewritten while holding the household row's lock
+(``SELECT … FOR UPDATE``), so two transactions changing the same household rewrite it one after the
+other and the second sees the first's data. A place's monthly sums are rewritten under an advisory
+lock on the place; a full rebuild of them locks the table against writers for its few seconds.
+"""
+
+# ruff: noqa: S608 - the SQL is assembled from constants of this module; every value is a parameter.
+
+import datetime
+import logging
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from relocation.models import Member
+
+from .models import FiguresRebuild, HouseholdFigures
+
+log = logging.getLogger(__name__)
+
+CHUNK = 20_000  # households rewritten per statement (and per transaction in a rebuild)
+INCOME = "(wage_income + business_income + property_income + transfer_income)"
+LEDGER_INCOME = "(l.wage_income + l.business_income + l.property_income + l.transfer_income)"
+EMPLOYMENTS = list(Member.Employment.values)
+
+
+def income_since(today: datetime.date | None = None) -> datetime.date:
+    """The first month of the twelve-month income window the dashboards show for ``today``."""
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+
+
+def _created_date() -> str:
+    """The local date a household was registered, from h.created_at (as ``TruncDate`` gives it)."""
+    if connection.vendor == "postgresql":
+        return f"(h.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date"
+    offset = timezone.localtime().utcoffset().total_seconds() / 3600
+    return f"date(h.created_at, '{offset:+.0f} hours')"
+
+
+def _household_sql(where: str) -> str:
+    """INSERT … SELECT … ON CONFLICT DO UPDATE of the figures of the households ``where`` selects.
+
+    ``where`` is a condition on a household id column named ``{id}``.
+    """
+    can_work = f"(labour_capacity <> '{Member.Labour.NONE}' AND willing_to_work)"
+    employed = "employment IN ({})".format(", ".join(f"'{v}'" for v in Member.EMPLOYED))
+    member_columns = ["people", "can_work", "employed", "employed_can_work"]
+    member_sums = [
+        "COUNT(*) AS people",
+        f"SUM(CASE WHEN {can_work} THEN 1 ELSE 0 END) AS can_work",
+        f"SUM(CASE WHEN {employed} THEN 1 ELSE 0 END) AS employed",
+        f"SUM(CASE WHEN {employed} AND {can_work} THEN 1 ELSE 0 END) AS employed_can_work",
+    ]
+    for value in EMPLOYMENTS:
+        member_columns += [value, f"{value}_can_work"]
+        member_sums += [
+            f"SUM(CASE WHEN employment = '{value}' THEN 1 ELSE 0 END) AS {value}",
+            f"SUM(CASE WHEN employment = '{value}' AND {can_work} THEN 1 ELSE 0 END) AS {value}_can_work",
+        ]
+    columns = [
+        "household_id", "township_id", "settlement_id", "household_type", "placement", "status",
+        *member_columns, "visit_due_on", "income_since", "income_months", "income_size", "per_capita_income",
+    ]  # fmt: skip
+    values = [
+        "h.id", "h.township_id", "h.settlement_id", "h.household_type", "h.placement", "h.status",
+        *[f"COALESCE(m.{c}, 0)" for c in member_columns],
+        f"COALESCE(v.next_visit_on, {_created_date()})",
+        "%(since)s", "COALESCE(l.months, 0)", "l.size",
+        "CASE WHEN l.months > 0 AND l.size > 0 THEN l.total * 12.0 / (l.size * l.months) END",
+    ]  # fmt: skip
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    # The outer WHERE true keeps SQLite from reading ON CONFLICT as a join condition.
+    return f"""
+    INSERT INTO dashboards_householdfigures ({", ".join(columns)})
+    SELECT {", ".join(values)}
+    FROM relocation_household h
+    LEFT JOIN (
+      SELECT household_id, {", ".join(member_sums)}
+      FROM relocation_member WHERE {where.format(id="household_id")} GROUP BY household_id
+    ) m ON m.household_id = h.id
+    LEFT JOIN (
+      SELECT household_id, SUM({INCOME}) AS total, COUNT(*) AS months, MAX(household_size) AS size
+      FROM monitoring_ledgerentry WHERE period >= %(since)s AND {where.format(id="household_id")}
+      GROUP BY household_id
+    ) l ON l.household_id = h.id
+    LEFT JOIN (
+      SELECT household_id, next_visit_on,
+        ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY visited_on DESC, id DESC) AS nth
+      FROM monitoring_visit WHERE {where.format(id="household_id")}
+    ) v ON v.household_id = h.id AND v.nth = 1
+    WHERE {where.format(id="h.id")}
+    ON CONFLICT (household_id) DO UPDATE SET {updates}
+    """
+
+
+def _since_param(since: datetime.date):
+    return connection.ops.adapt_datefield_value(since)
+
+
+def _lock_households(cursor, where: str, params: dict) -> None:
+    """Hold the households' row locks until the transaction ends (PostgreSQL; SQLite locks it all)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"SELECT id FROM relocation_household WHERE {where.format(id='id')} ORDER BY id FOR UPDATE", params
+        )
+
+
+def refresh_households(ids: Iterable[int], *, since: datetime.date | None = None) -> None:
+    """Rewrite the figures of these households from their members, ledgers and visits (now, in the
+    caller's transaction). Ids of deleted households are skipped: their row went with them."""
+    ids = sorted({int(i) for i in ids if i is not None})
+    if not ids:
+        return
+    since = since or income_since()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            # The statement's other values are named parameters, and neither driver mixes styles:
+            # the ids (integers, just converted with int()) are written into it.
+            where = "{id} IN (" + ", ".join(str(i) for i in chunk) + ")"
+            params = {"since": _since_param(since)}
+            _lock_households(cursor, where, params)
+            cursor.execute(_household_sql(where), params)
+
+
+def _refresh_range(lo: int, hi: int, since: datetime.date) -> None:
+    where = "{id} >= %(lo)s AND {id} < %(hi)s"
+    params = {"lo": lo, "hi": hi, "since": _since_param(since)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_households(cursor, where, params)
+        cursor.execute(_household_sql(where), params)
+
+
+# --- monthly ledger sums per place ------------------------------------------------------------------
+
+
+def _month_sql(where: str) -> str:
+    return f"""
+    INSERT INTO dashboards_ledgermonthfigures (township_id, settlement_id, period, income, people, entries)
+    SELECT h.township_id, h.settlement_id, l.period, SUM({LEDGER_INCOME}),
+      SUM(l.household_size), COUNT(*)
+    FROM monitoring_ledgerentry l JOIN relocation_household h ON h.id = l.household_id
+    WHERE {where}
+    GROUP BY h.township_id, h.settlement_id, l.period
+    """
+
+
+def _place_where(place: tuple[int, int | None], prefix: str = "") -> tuple[str, list]:
+    township, settlement = place
+    if settlement is None:
+        return f"{prefix}township_id = %s AND {prefix}settlement_id IS NULL", [township]
+    return f"{prefix}township_id = %s AND {prefix}settlement_id = %s", [township, settlement]
+
+
+def refresh_places(places: Iterable[tuple[int, int | None]]) -> None:
+    """Rewrite the monthly ledger sums of these places ((township id, settlement id or None) pairs)."""
+    places = sorted(set(places), key=lambda p: (p[0], p[1] or 0))
+    if not places:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for township, settlement in places:
+                # One writer per place at a time; then wait out a full rebuild holding the table.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7101, settlement or -township])
+            cursor.execute("LOCK TABLE dashboards_ledgermonthfigures IN ROW EXCLUSIVE MODE")
+        for place in places:
+            where, params = _place_where(place)
+            cursor.execute(f"DELETE FROM dashboards_ledgermonthfigures WHERE {where}", params)
+            cursor.execute(_month_sql(_place_where(place, "h.")[0]), params)
+
+
+def places_of(household_ids: Iterable[int]) -> set[tuple[int, int | None]]:
+    """The (township, settlement) places of these households as they are now."""
+    from relocation.models import Household
+
+    ids = list(household_ids)
+    found = set()
+    for start in range(0, len(ids), CHUNK):
+        found |= set(
+            Household.objects.filter(pk__in=ids[start : start + CHUNK])
+            .order_by()
+            .values_list("township_id", "settlement_id")
+            .distinct()
+        )
+    return found
+
+
+# --- everything -------------------------------------------------------------------------------------
+
+
+def rebuild(*, today: datetime.date | None = None) -> FiguresRebuild:
+    """Rewrite every household's figures and every place's monthly sums.
+
+    Households are rewritten CHUNK at a time, each chunk in its own short transaction, so that staff
+    saving visits meanwhile wait a moment at most; a rebuild that dies part-way is simply run again.
+    """
+    from relocation.models import Household
+
+    since = income_since(today)
+    record = FiguresRebuild.objects.create(income_since=since)
+    started = time.perf_counter()
+    bounds = Household.objects.order_by().values_list("pk", flat=True)
+    last = bounds.order_by("-pk").first()
+    done = 0
+    if last is not None:
+        lo = bounds.order_by("pk").first()
+        while lo <= last:
+            _refresh_range(lo, lo + CHUNK, since)
+            lo += CHUNK
+        done = HouseholdFigures.objects.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Readers go on reading the old sums; writers of a place wait until these are in.
+            cursor.execute("LOCK TABLE dashboards_ledgermonthfigures IN EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM dashboards_ledgermonthfigures")
+        cursor.execute(_month_sql("true"))
+    record.finished_at = timezone.now()
+    record.seconds = time.perf_counter() - started
+    record.households = done
+    record.save(update_fields=["finished_at", "seconds", "households"])
+    log.info("dashboard figures rebuilt: %s households in %.1f s", done, record.seconds)
+    from .cache import bump
+
+    transaction.on_commit(bump)
+    return record
+
+
+def income_window_ready(since: datetime.date) -> bool:
+    """Whether every household row holds the income of the window starting ``since``.
+
+    On the first of a month the window moves: rows written before are a month behind until the
+    night's rebuild rewrites them, and meanwhile the income figures are counted from the ledgers.
+    """
+    from django.db.models import Q
+
+    behind = Q(income_since__lt=since) | Q(income_since__gt=since) | Q(income_since__isnull=True)
+    return not HouseholdFigures.objects.filter(behind).exists()
+
+
+def fill_after_migrate(sender, using="default", **kwargs) -> None:
+    """After ``migrate``: write the figures if households have none yet (the first deployment of the
+    figures tables, or a database restored without them). A no-op when every household has its row."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    from relocation.models import Household
+
+    if using != DEFAULT_DB_ALIAS or HouseholdFigures._meta.db_table not in connection.introspection.table_names():
+        return
+    if Household.objects.count() != HouseholdFigures.objects.count():
+        log.warning("dashboard figures missing for some households: rebuilding them")
+        rebuild()

@@ -84,8 +84,9 @@ class HouseholdFigures(models.Model):
 class LedgerMonthFigures(models.Model):
     """Monthly ledgers summed per place: the income trend without reading every ledger row.
 
-    One row per township, settlement site (none for households at no site) and month; rewritten for
-    a place when a ledger entry of one of its households changes or a household moves.
+    Rows per township, settlement site (none for households at no site) and month, to be summed:
+    a place's months are rewritten when an import writes its ledgers or a household moves; a ledger
+    entry saved or deleted in the portal adds the difference it made.
     """
 
     township = models.ForeignKey(
@@ -95,9 +96,11 @@ class LedgerMonthFigures(models.Model):
         "settlements.Settlement", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     period = models.DateField()
+    # Sums, or changes to them: a saved entry adds a row with the difference it made (negative when
+    # an entry is deleted or lowered), which the nightly rebuild folds into one row per place and month.
     income = models.DecimalField(max_digits=18, decimal_places=2)
-    people = models.PositiveIntegerField()  # the household sizes summed
-    entries = models.PositiveIntegerField()
+    people = models.IntegerField()  # the household sizes summed
+    entries = models.IntegerField()
 
     class Meta:
         default_permissions = ()

@@ -214,6 +214,8 @@ def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
         note=_("Income of all sources over the household size, in the monthly ledgers of the last twelve months."),
     )
     for row in trend:
+        if not row["n"]:
+            continue  # every entry of the month was deleted: as if it had none
         per_capita = round(float(row["income"]) / row["people"], 1) if row["people"] else None
         chart.add([row["period"].strftime("%Y-%m"), per_capita, row["n"]])
     charts.append(chart)

@@ -119,13 +119,47 @@ def member_changed(sender, instance, raw=False, **kwargs):
     summary.refresh_households([instance.household_id, getattr(instance, "_figures_old_household", None)])
 
 
-def ledger_changed(sender, instance, raw=False, **kwargs):
-    if raw or _household_going(kwargs):
+LEDGER_FIELDS = ("household_id", "period", "wage_income", "business_income", "property_income", "transfer_income",
+                 "household_size")  # fmt: skip
+
+
+def _ledger_values(instance) -> tuple:
+    return tuple(getattr(instance, f) for f in LEDGER_FIELDS)
+
+
+def _month_change(values: tuple, sign: int) -> tuple:
+    household, period, wage, business, property_, transfer, size = values
+    return household, period, sign * (wage + business + property_ + transfer), sign * size, sign
+
+
+def ledger_saving(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._figures_old = _old_values(instance, *LEDGER_FIELDS)
+
+
+def ledger_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from . import summary
+
+    instance.refresh_from_db(fields=LEDGER_FIELDS[2:])  # the amounts as stored (rounded to the cent)
+    new = _ledger_values(instance)
+    old = getattr(instance, "_figures_old", None)
+    # An entry corrected to another household or month leaves the old one.
+    summary.refresh_households({new[0], old[0]} if old else {new[0]})
+    changes = [_month_change(new, 1)]
+    if old is not None:
+        changes.append(_month_change(tuple(old), -1))
+    summary.add_to_months(changes)
+
+
+def ledger_deleted(sender, instance, **kwargs):
+    if _household_going(kwargs):
         return
     from . import summary
 
     summary.refresh_households([instance.household_id])
-    summary.refresh_places(summary.places_of([instance.household_id]))
+    summary.add_to_months([_month_change(_ledger_values(instance), -1)])
 
 
 def visit_changed(sender, instance, raw=False, **kwargs):
@@ -149,7 +183,10 @@ def connect_figures() -> None:
     post_save.connect(household_saved, sender=household, dispatch_uid="dashboards.figures.household")
     post_delete.connect(household_deleted, sender=household, dispatch_uid="dashboards.figures.household")
     pre_save.connect(member_saving, sender=member, dispatch_uid="dashboards.figures.member_saving")
-    for model, handler in ((member, member_changed), (ledger, ledger_changed), (visit, visit_changed)):
+    pre_save.connect(ledger_saving, sender=ledger, dispatch_uid="dashboards.figures.ledger_saving")
+    post_save.connect(ledger_saved, sender=ledger, dispatch_uid="dashboards.figures.ledger")
+    post_delete.connect(ledger_deleted, sender=ledger, dispatch_uid="dashboards.figures.ledger")
+    for model, handler in ((member, member_changed), (visit, visit_changed)):
         uid = f"dashboards.figures.{model._meta.label}"
         post_save.connect(handler, sender=model, dispatch_uid=uid)
         post_delete.connect(handler, sender=model, dispatch_uid=uid)

@@ -13,13 +13,14 @@ source tables (never by adding deltas, so a rewrite is always right whatever cam
 - :func:`refresh_households` for given households: called on every save and delete of a household,
   member, ledger entry or visit (``dashboards.signals``) and by the imports for the rows they wrote,
   inside the writing transaction, so that a page counted after the commit is true;
-- :func:`refresh_places` for the monthly ledger sums of given places;
+- :func:`refresh_places` for the monthly ledger sums of given places (imports, households moving),
+  and :func:`add_to_months` for the difference a ledger entry saved in the portal made;
 - :func:`rebuild` for everything: every night (the twelve-month income window moves on the first of
   the month), after bulk loads (demo data, benchmarks) and by ``manage.py rebuild_dashboard_figures``.
 
 Concurrency (PostgreSQL): a household's row is rewritten while holding the household row's lock
 (``SELECT … FOR UPDATE``), so two transactions changing the same household rewrite it one after the
-other and the second sees the first's data. A place's monthly sums are rewritten under an advisory
+other and the second sees the first's data. A place's monthly sums are written under an advisory
 lock on the place; a full rebuild of them locks the table against writers for its few seconds.
 """
 
@@ -175,21 +176,65 @@ def _place_where(place: tuple[int, int | None], prefix: str = "") -> tuple[str, 
     return f"{prefix}township_id = %s AND {prefix}settlement_id = %s", [township, settlement]
 
 
-def refresh_places(places: Iterable[tuple[int, int | None]]) -> None:
-    """Rewrite the monthly ledger sums of these places ((township id, settlement id or None) pairs)."""
+def refresh_places(places: Iterable[tuple[int, int | None]], periods: Iterable[datetime.date] | None = None) -> None:
+    """Rewrite the monthly ledger sums of these places ((township id, settlement id or None) pairs),
+    for the given months only (a saved ledger entry changes one month) or for every month."""
     places = sorted(set(places), key=lambda p: (p[0], p[1] or 0))
     if not places:
         return
+    months, month_params = "", []
+    if periods is not None:
+        periods = sorted(set(periods))
+        if not periods:
+            return
+        months = " AND {}period IN (" + ", ".join(["%s"] * len(periods)) + ")"
+        month_params = [connection.ops.adapt_datefield_value(p) for p in periods]
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for township, settlement in places:
-                # One writer per place at a time; then wait out a full rebuild holding the table.
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7101, settlement or -township])
-            cursor.execute("LOCK TABLE dashboards_ledgermonthfigures IN ROW EXCLUSIVE MODE")
+        _lock_places(cursor, places)
         for place in places:
             where, params = _place_where(place)
-            cursor.execute(f"DELETE FROM dashboards_ledgermonthfigures WHERE {where}", params)
-            cursor.execute(_month_sql(_place_where(place, "h.")[0]), params)
+            cursor.execute(
+                f"DELETE FROM dashboards_ledgermonthfigures WHERE {where}{months.format('')}", params + month_params
+            )
+            cursor.execute(_month_sql(_place_where(place, "h.")[0] + months.format("l.")), params + month_params)
+
+
+def _lock_places(cursor, places) -> None:
+    """One writer per place at a time; then wait out a full rebuild holding the table (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    for township, settlement in sorted(set(places), key=lambda p: (p[0], p[1] or 0)):
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7101, settlement or -township])
+    cursor.execute("LOCK TABLE dashboards_ledgermonthfigures IN ROW EXCLUSIVE MODE")
+
+
+def add_to_months(changes: Iterable[tuple[int, datetime.date, object, int, int]]) -> None:
+    """Add what saved or deleted ledger entries changed to their places' monthly sums.
+
+    ``changes`` are (household id, month, income, household size, entries) differences, negative
+    for what was taken away. Each becomes a row of its own: cheap whatever the size of the place
+    (rewriting a site's month reads every household of the site), and never in conflict with
+    another writer. The nightly rebuild folds them into one row per place and month.
+    """
+    from relocation.models import Household
+
+    from .models import LedgerMonthFigures
+
+    changes = [c for c in changes if c[2] or c[3] or c[4]]
+    if not changes:
+        return
+    rows = Household.objects.filter(pk__in={c[0] for c in changes}).values_list("pk", "township_id", "settlement_id")
+    place = {pk: (township, settlement) for pk, township, settlement in rows}
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_places(cursor, [place[c[0]] for c in changes if c[0] in place])
+        LedgerMonthFigures.objects.bulk_create(
+            LedgerMonthFigures(
+                township_id=place[hid][0], settlement_id=place[hid][1], period=period,
+                income=income, people=people, entries=entries,
+            )
+            for hid, period, income, people, entries in changes
+            if hid in place
+        )  # fmt: skip
 
 
 def places_of(household_ids: Iterable[int]) -> set[tuple[int, int | None]]:

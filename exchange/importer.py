@@ -804,13 +804,16 @@ def _refresh_figures(analysis: Analysis, members: list, member_updates: list, be
     created = {v["code"] for v in analysis.creates.get("households", [])}
     touched |= set(_household_ids(created).values())
     touched |= {v["household_id"] for v in members} | {v["household_id"] for _pk, _c, v in member_updates}
-    ledgers = {v["household_id"] for v in analysis.creates.get("ledgers", [])}
-    ledgers |= {v["household_id"] for _pk, _c, v in analysis.updates.get("ledgers", [])}
+    ledger_rows = [*analysis.creates.get("ledgers", []), *(v for _pk, _c, v in analysis.updates.get("ledgers", []))]
+    ledgers = {v["household_id"] for v in ledger_rows}
     touched |= ledgers
     summary.refresh_households(touched)
+    # The months the ledgers cover, in the places of their households.
+    summary.refresh_places(summary.places_of(ledgers), {v["period"] for v in ledger_rows})
+    # Households that moved: every month, in the places they left and joined.
     place = {"township_id", "settlement_id"}
     moved = {pk for pk, changes, _v in analysis.updates.get("households", []) if place & changes.keys()}
-    summary.refresh_places(before.places | summary.places_of(ledgers | moved))
+    summary.refresh_places(before.places | summary.places_of(moved))
 
 
 def _household_ids(codes: set[str]) -> dict[str, int]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,10 +37,14 @@ def household_rows() -> dict:
 
 
 def month_rows() -> list:
-    return sorted(
-        (r.township_id, r.settlement_id or 0, r.period, r.income, r.people, r.entries)
-        for r in LedgerMonthFigures.objects.all()
+    """The monthly sums per place (rows of differences added up), leaving out months summing to nothing."""
+    sums = (
+        LedgerMonthFigures.objects.values("township_id", "settlement_id", "period")
+        .annotate(income=Sum("income"), people=Sum("people"), entries=Sum("entries"))
+        .order_by("township_id", "settlement_id", "period")
     )
+    return [(r["township_id"], r["settlement_id"], r["period"], r["income"], r["people"], r["entries"])
+            for r in sums if r["entries"] or r["income"] or r["people"]]  # fmt: skip
 
 
 def assert_same_as_rebuild():
@@ -81,6 +86,9 @@ def test_every_orm_write_keeps_the_figures_equal_to_a_rebuild(cast):
 
     entry = LedgerEntry.objects.filter(household=a).order_by("period").first()
     entry.wage_income = Decimal("4000")
+    entry.save()
+    assert_same_as_rebuild()
+    entry.period = recent_periods(12)[0]  # corrected to a month the household had no ledger for
     entry.save()
     LedgerEntry.objects.filter(household=b).order_by("period").first().delete()
     Visit.objects.filter(household=a).delete()

@@ -142,8 +142,8 @@ def ledger_saved(sender, instance, raw=False, **kwargs):
         return
     from . import summary
 
-    instance.refresh_from_db(fields=LEDGER_FIELDS[2:])  # the amounts as stored (rounded to the cent)
-    new = _ledger_values(instance)
+    # The values as stored (amounts rounded to the cent), read without touching the caller's instance.
+    new = type(instance)._base_manager.filter(pk=instance.pk).values_list(*LEDGER_FIELDS).first()
     old = getattr(instance, "_figures_old", None)
     # An entry corrected to another household or month leaves the old one.
     summary.refresh_households({new[0], old[0]} if old else {new[0]})

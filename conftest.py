@@ -120,7 +120,16 @@ def _reseed() -> None:
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
         create_permissions(config, verbosity=0)
-    ours = {"accounts", "settlements", "relocation", "monitoring", "assistance", "exchange", "notifications"}
+    ours = {
+        "accounts",
+        "settlements",
+        "relocation",
+        "monitoring",
+        "assistance",
+        "dashboards",
+        "exchange",
+        "notifications",
+    }
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     for key in sorted(k for k in loader.disk_migrations if k[0] in ours):
         for operation in loader.disk_migrations[key].operations:

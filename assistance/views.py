@@ -385,6 +385,12 @@ def zero_employment(request):
     township = int_param(request, "township")
     if township is not None:
         households = households.filter(township_id=township)
+    # The dashboards' site pages and site rows link here narrowed to one site of the user's scope.
+    place = None
+    settlement = int_param(request, "settlement")
+    if settlement is not None:
+        place = Settlement.objects.for_user(request.user).filter(pk=settlement).first()
+        households = households.filter(settlement_id=settlement) if place else households.none()
     term, households = _search(request, households, "code", "head_name")
     households = households.select_related("township", "settlement").annotate(member_count=Count("members"))
     if _wants_export(request):
@@ -416,7 +422,7 @@ def zero_employment(request):
         request,
         "assistance/zero_employment.html",
         {"page_obj": page, "households": page.object_list, "term": term, "townships": townships,
-         "township": township},
+         "township": township, "place": place, "settlement": settlement},
     )  # fmt: skip
 
 

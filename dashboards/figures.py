@@ -191,7 +191,7 @@ def frame(user, focus: Focus, rows: list[dict], cards: list[Card], charts: list[
     if focus.level == "district":
         charts.append(township_chart(user, focus, by_township))
     if focus.level in ("district", "township"):
-        charts.append(site_chart(focus, by_site))
+        charts.append(site_chart(user, focus, by_site))
 
     chart = Chart("status", _("Households by monitoring status"), "pie", [_("Status"), _("Households")])
     for value, label in Household.Status.choices:
@@ -226,8 +226,8 @@ def frame(user, focus: Focus, rows: list[dict], cards: list[Card], charts: list[
 
 
 def zero_employment_url(user, focus: Focus) -> str | None:
-    """The assistance app's list of zero-employment households, which can narrow to a township only."""
-    if focus.level == "settlement" or not user.has_perm("assistance.view_employmentrecord"):
+    """The assistance app's list of zero-employment households, narrowed to the page's place."""
+    if not user.has_perm("assistance.view_employmentrecord"):
         return None
     return url_or_none("assistance:zero_employment", focus.list_filter)
 
@@ -251,7 +251,7 @@ def township_chart(user, focus: Focus, totals: PlaceTotals) -> Chart:
     return chart
 
 
-def site_chart(focus: Focus, totals: PlaceTotals) -> Chart:
+def site_chart(user, focus: Focus, totals: PlaceTotals) -> Chart:
     """Every settlement site of the scope or township at a glance; households at no site last."""
     chart = Chart(
         "settlements",
@@ -266,8 +266,7 @@ def site_chart(focus: Focus, totals: PlaceTotals) -> Chart:
     for site in sites:
         label = site.name if focus.level == "township" else f"{site.township.name} · {site.name}"
         link = url_or_none("dashboards:settlement", settlement_pk=site.pk)
-        # The zero-employment list cannot narrow to a site, so a site's number links nowhere.
-        cells = place_cell_links({"settlement": site.pk}, None)
+        cells = place_cell_links({"settlement": site.pk}, zero_employment_url(user, Focus(settlement=site)))
         chart.add([label, *totals.row(site.pk)], link, cells)
     if totals.households.get(None):
         # Households of the scope not attached to any site (dispersed relocation recorded without one):

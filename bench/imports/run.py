@@ -97,8 +97,11 @@ def phase_commit(path):
 
 def phase_setup(path):
     """Places (townships, villages, the demo sites) and the importing user, if missing."""
+    from django.core.management import call_command
+
     from relocation.demo import ensure_sites
 
+    call_command("migrate", verbosity=0)
     ensure_sites()
     _user()
 
@@ -107,8 +110,9 @@ def phase_cleanup(path):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM relocation_member WHERE household_id IN "
-                       "(SELECT id FROM relocation_household WHERE code LIKE 'GF-%%')")  # fmt: skip
+        for table in ("relocation_member", "dashboards_householdfigures"):
+            cursor.execute(f"DELETE FROM {table} WHERE household_id IN "
+                           "(SELECT id FROM relocation_household WHERE code LIKE 'GF-%%')")  # fmt: skip
         cursor.execute("DELETE FROM relocation_historicalmember")
         cursor.execute("DELETE FROM relocation_historicalhousehold WHERE code LIKE 'GF-%%'")
         cursor.execute("DELETE FROM relocation_household WHERE code LIKE 'GF-%%'")
@@ -123,7 +127,7 @@ def phase_cleanup(path):
     with connection.cursor() as cursor:
         # Dead rows and stale statistics from the last run would slow the next one's inserts.
         for table in ("relocation_household", "relocation_member", "relocation_historicalhousehold",
-                      "relocation_historicalmember"):  # fmt: skip
+                      "relocation_historicalmember", "dashboards_householdfigures"):  # fmt: skip
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 

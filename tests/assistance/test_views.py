@@ -72,6 +72,28 @@ def test_zero_employment_list_and_its_export(cast, client_of):
     )
 
 
+def test_the_zero_employment_list_narrows_to_a_site_of_the_users_scope(cast, client_of):
+    at_site = cast.alice_household
+    Member.objects.filter(pk=cast.alice_member.pk).update(employment="not_employed")
+    no_site = HouseholdFactory(township=cast.yangkou, settlement=None)
+    Member.objects.create(household=no_site, name="无安置点成员", id_number="362322199001010011",
+                          labour_capacity="ordinary", willing_to_work=True, employment="not_employed")  # fmt: skip
+    url = reverse("assistance:zero_employment")
+    client = client_of(cast.alice)
+    everything = client.get(url).content.decode()
+    assert at_site.code in everything and no_site.code in everything
+
+    response = client.get(f"{url}?settlement={cast.yangkou_site.pk}")
+    page = response.content.decode()
+    assert at_site.code in page and no_site.code not in page
+    assert response.context["page_obj"].paginator.count == 1
+    assert "仅显示洋口安置小区的户" in page
+    rows = list(_xlsx(client.get(f"{url}?settlement={cast.yangkou_site.pk}&export=xlsx")).iter_rows(values_only=True))
+    assert any(at_site.code in row for row in rows) and not any(no_site.code in row for row in rows)
+    # Another township's site: nothing, not that site's households.
+    assert client.get(f"{url}?settlement={cast.hengshan_site.pk}").context["page_obj"].paginator.count == 0
+
+
 def test_the_ledger_export_holds_the_measures_in_scope(cast, client_of):
     measure_for(cast.alice_household, department_code="rsj", description="洋口措施")
     measure_for(cast.bob_household, department_code="rsj", description="横山措施")

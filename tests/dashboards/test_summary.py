@@ -196,7 +196,7 @@ def test_households_without_figures_get_them_after_migrate(cast):
     assert HouseholdFigures.objects.count() == Household.objects.count()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the migration-seeded schedule, restored after other tests' flushes
 def test_the_rebuild_command_and_the_nightly_job_rewrite_everything(cast):
     from dashboards.tasks import rebuild_figures
 

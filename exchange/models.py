@@ -78,7 +78,19 @@ class ImportRecord(models.Model):
 
     @property
     def can_commit(self) -> bool:
-        return self.status == self.Status.PREVIEWED and self.rows_invalid == 0 and self.rows_total > 0
+        return (
+            self.status == self.Status.PREVIEWED and self.rows_invalid == 0 and self.rows_total > 0 and bool(self.file)
+        )
+
+    @property
+    def file_kept_until(self):
+        """When the nightly job deletes the uploaded file (IMPORT_FILES_KEEP_DAYS after the last step)."""
+        import datetime
+
+        from django.conf import settings
+
+        last_step = self.committed_at or self.previewed_at or self.created_at
+        return last_step + datetime.timedelta(days=settings.IMPORT_FILES_KEEP_DAYS) if last_step else None
 
     @property
     def rows_changed(self) -> int:

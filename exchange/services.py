@@ -1,8 +1,10 @@
 """Imports as services: upload, preview (a dry run that writes nothing) and commit (all or nothing)."""
 
 import contextlib
+import datetime
 import hashlib
 import logging
+import os
 import threading
 import time
 
@@ -186,10 +188,10 @@ def _finish(record, *, status, analysis=None, message="", **extra) -> ImportReco
 
 def import_start_commit(*, record: ImportRecord, actor) -> ImportRecord:
     """Commit now, or queue the commit for a big file."""
-    if not record.can_commit:
-        raise ImportBlocked(_("This import cannot be confirmed: it has invalid rows or is not checked yet."))
     if not record.file:
         raise ImportBlocked(_("The uploaded file is no longer kept; upload it again."))
+    if not record.can_commit:
+        raise ImportBlocked(_("This import cannot be confirmed: it has invalid rows or is not checked yet."))
     if record.background:
         from .tasks import commit_import
 
@@ -258,3 +260,47 @@ def import_cancel(*, record: ImportRecord) -> ImportRecord:
     record.status = S.CANCELLED
     record.save(update_fields=["status", "file"])
     return record
+
+
+def purge_old_files(*, now=None) -> int:
+    """Delete the workbooks (and stored rows) of imports whose last step is older than
+    ``IMPORT_FILES_KEEP_DAYS``; the records stay, with the file's name, size and SHA-256.
+
+    Imports being checked or written are left alone. A checked import not yet confirmed whose file
+    went cannot be confirmed any more: it says so, and the workbook is uploaded again.
+    Returns how many files were deleted.
+    """
+    from django.db.models.functions import Coalesce
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.IMPORT_FILES_KEEP_DAYS)
+    last_step = Coalesce("committed_at", "previewed_at", "created_at")  # each step comes after the one before
+    old = (
+        ImportRecord.objects.exclude(file="")
+        .exclude(status__in=[S.PREVIEWING, S.COMMITTING])
+        .annotate(last_step=last_step)
+        .filter(last_step__lt=cutoff)
+        .order_by("pk")
+    )
+    deleted = 0
+    for record in old.iterator(chunk_size=200):
+        with transaction.atomic():
+            # Locked and read again: a record a worker picked up meanwhile is not touched.
+            record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+            if not record.file or record.status in (S.PREVIEWING, S.COMMITTING):
+                continue
+            path = record.file.path
+            record.file = ""
+            record.save(update_fields=["file"])
+            transaction.on_commit(lambda path=path: _delete_files(path))
+        deleted += 1
+    if deleted:
+        log.info("deleted %s uploaded workbooks older than %s days", deleted, settings.IMPORT_FILES_KEEP_DAYS)
+    return deleted
+
+
+def _delete_files(path: str) -> None:
+    """The workbook and its stored rows, once the record no longer names them."""
+    parsed.discard(path)
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)

@@ -27,3 +27,9 @@ def commit_import(record_id: int, actor_id: int) -> None:
     # A blocked commit leaves its message on the record for the user; there is nothing to retry.
     with services.heartbeat(record_id), contextlib.suppress(services.ImportBlocked):
         services.import_commit(record_id=record_id, actor=actor)
+
+
+@shared_task(name="exchange.purge_old_files", acks_late=True)
+def purge_old_files() -> int:
+    """Delete uploaded workbooks past IMPORT_FILES_KEEP_DAYS (every night; safe to run again)."""
+    return services.purge_old_files()

@@ -296,6 +296,10 @@ CONTENT_SECURITY_POLICY = {
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Uploaded workbooks hold ID numbers and phones: the file of an import is deleted this many days
+# after its last step (exchange.services.purge_old_files, every night); the record stays.
+IMPORT_FILES_KEEP_DAYS = int(os.environ.get("IMPORT_FILES_KEEP_DAYS", "30"))
+
 # Error reports carry no personal data: POST values, local variables and the whole text of the
 # report are masked (accounts/errors.py); log lines are masked whole, tracebacks included.
 DEFAULT_EXCEPTION_REPORTER = "accounts.errors.MaskingExceptionReporter"

@@ -116,11 +116,11 @@ class FiguresRebuild(models.Model):
     """A full rewrite of the figures tables (every night, and after a bulk load); the latest finished
     one tells which twelve-month income window the household rows hold."""
 
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True)
-    income_since = models.DateField()
-    households = models.PositiveIntegerField(default=0)
-    seconds = models.FloatField(null=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True)
+    income_since = models.DateField(_("income window from"))
+    households = models.PositiveIntegerField(_("households"), default=0)
+    seconds = models.FloatField(_("seconds"), null=True)
 
     class Meta:
         default_permissions = ()

@@ -156,9 +156,10 @@ def _lock_households(cursor, where: str, params: dict) -> None:
         )
 
 
-def refresh_households(ids: Iterable[int], *, since: datetime.date | None = None) -> None:
+def refresh_households(ids: Iterable[int], *, since: datetime.date | None = None, progress=None) -> None:
     """Rewrite the figures of these households from their members, ledgers and visits (now, in the
-    caller's transaction). Ids of deleted households are skipped: their row went with them."""
+    caller's transaction). Ids of deleted households are skipped: their row went with them.
+    ``progress(done, total)`` is told after each chunk."""
     ids = sorted({int(i) for i in ids if i is not None})
     if not ids:
         return
@@ -172,6 +173,8 @@ def refresh_households(ids: Iterable[int], *, since: datetime.date | None = None
             params = {"since": _since_param(since)}
             _lock_households(cursor, where, params)
             cursor.execute(_household_sql(where, per_household=connection.vendor == "postgresql"), params)
+            if progress:
+                progress(min(start + CHUNK, len(ids)), len(ids))
 
 
 def _refresh_range(lo: int, hi: int, since: datetime.date) -> None:

@@ -735,14 +735,24 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
     total = sum(len(v) for v in analysis.creates.values()) + sum(len(v) for v in analysis.updates.values())
     done = 0
 
+    step = "write:household"
+
     def tick(n):
         nonlocal done
         done += n
         if progress:
-            progress("write", done, total)
+            progress(step, done, total)
+
+    def starting(model) -> None:
+        """Name the model being written before its (long, silent) COPY and INSERT begin."""
+        nonlocal step
+        step = f"write:{model._meta.model_name}"
+        tick(0)
 
     before = _figures_before(analysis)
     households = (analysis.creates.get("households", []), analysis.updates.get("households", []))
+    if any(households):
+        starting(Household)
     written["households"] = _write(Household, *households, writer=writer, tick=tick)
 
     members, member_updates = analysis.creates.get("members", []), analysis.updates.get("members", [])
@@ -757,6 +767,8 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
 
     members = [resolve(v) for v in members]
     member_updates = [(pk, resolve(c), resolve(v)) for pk, c, v in member_updates]
+    if members or member_updates:
+        starting(Member)
     written["members"] = _write(Member, members, member_updates, writer=writer, tick=tick)
 
     if analysis.creates.get("ledgers") or analysis.updates.get("ledgers"):
@@ -764,8 +776,9 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
 
         fixed = {"source": LedgerEntry.Source.IMPORT, "recorded_by_id": actor.pk}
         creates = [{**v, **fixed, "month_index": month_index(v["period"])} for v in analysis.creates.get("ledgers", [])]
+        starting(LedgerEntry)
         written["ledgers"] = _write(LedgerEntry, creates, analysis.updates.get("ledgers", []), writer=writer, tick=tick)
-    _refresh_figures(analysis, members, member_updates, before)
+    _refresh_figures(analysis, members, member_updates, before, progress=progress)
     return {k: v for k, v in written.items() if v}
 
 
@@ -794,7 +807,9 @@ def _figures_before(analysis: Analysis) -> _FiguresBefore:
     )
 
 
-def _refresh_figures(analysis: Analysis, members: list, member_updates: list, before: _FiguresBefore) -> None:
+def _refresh_figures(
+    analysis: Analysis, members: list, member_updates: list, before: _FiguresBefore, *, progress: Progress | None = None
+) -> None:
     """Rewrite the dashboards' figures of every household the import touched, in its transaction
     (COPY sends no model signals; see dashboards.summary)."""
     from dashboards import summary
@@ -807,7 +822,9 @@ def _refresh_figures(analysis: Analysis, members: list, member_updates: list, be
     ledger_rows = [*analysis.creates.get("ledgers", []), *(v for _pk, _c, v in analysis.updates.get("ledgers", []))]
     ledgers = {v["household_id"] for v in ledger_rows}
     touched |= ledgers
-    summary.refresh_households(touched)
+    summary.refresh_households(
+        touched, progress=(lambda done, total: progress("figures", done, total)) if progress else None
+    )
     # The months the ledgers cover, in the places of their households.
     summary.refresh_places(summary.places_of(ledgers), {v["period"] for v in ledger_rows})
     # Households that moved: every month, in the places they left and joined.

@@ -100,14 +100,36 @@ def import_rerun(*, record: ImportRecord, actor) -> ImportRecord:
 
 
 def progress_of(record: ImportRecord) -> dict:
-    """The last progress a running import reported: {"phase", "done", "total"}."""
-    return cache.get(progress_key(record.pk)) or {"phase": "", "done": 0, "total": 0}
+    """The last progress a running import reported: {"phase", "done", "total", "since"}, with the
+    step's name (``step``) and how long it has been running (``seconds``)."""
+    progress = cache.get(progress_key(record.pk)) or {"phase": "", "done": 0, "total": 0}
+    progress["step"] = _steps().get(progress["phase"], "")
+    since = progress.get("since")
+    progress["seconds"] = int(time.time() - since) if since else None
+    return progress
+
+
+def _steps() -> dict:
+    """The steps' names, in the language of the request."""
+    return {
+        "read": _("Reading the workbook"),
+        "check": _("Checking against the database"),
+        "write:household": _("Writing households"),
+        "write:member": _("Writing household members"),
+        "write:ledgerentry": _("Writing monitoring ledgers"),
+        "figures": _("Updating the dashboards' figures"),
+    }
 
 
 def _reporter(record_id: int):
     # The cache, not the record: the commit's own transaction hides the record's updates until it ends.
+    current = {"phase": None, "since": None}
+
     def report(phase: str, done: int, total: int) -> None:
-        cache.set(progress_key(record_id), {"phase": phase, "done": done, "total": total}, PROGRESS_TTL)
+        if phase != current["phase"]:  # a new step: its clock starts
+            current.update(phase=phase, since=time.time())
+        value = {"phase": phase, "done": done, "total": total, "since": current["since"]}
+        cache.set(progress_key(record_id), value, PROGRESS_TTL)
 
     return report
 

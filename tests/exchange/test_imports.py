@@ -450,3 +450,26 @@ def test_the_preview_says_hidden_rows_are_imported(cast, tmp_path, client_of):
     assert record.rows_new == 3
     page = client.get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk})).content.decode()
     assert "2 行隐藏行" in page and "隐藏行也会导入" in page
+
+
+@pytest.mark.django_db
+def test_a_running_import_names_its_step_and_how_long_it_has_run(cast, tmp_path, client_of):
+    """During a long single statement the bar cannot move: the page says which step runs, and since when."""
+    path = build(
+        tmp_path / "steps.xlsx",
+        {"花名册": [HOUSEHOLD_HEADER, household_row("GF-P-1")], "成员": [MEMBER_HEADER, member_row("GF-P-1")]},
+    )
+    record = preview(cast.alice, path)
+    steps = []
+    with mock.patch.object(services, "_reporter", return_value=lambda phase, done, total: steps.append(phase)):
+        services.import_commit(record_id=record.pk, actor=cast.alice)
+    order = list(dict.fromkeys(steps))
+    assert order[-3:] == ["write:household", "write:member", "figures"]
+
+    ImportRecord.objects.filter(pk=record.pk).update(status=ImportRecord.Status.COMMITTING, background=True)
+    report = services._reporter(record.pk)
+    report("write:member", 0, 2)
+    with services.heartbeat(record.pk):  # the worker is alive
+        page = client_of(cast.alice).get(reverse("exchange:import_progress", kwargs={"record_pk": record.pk}))
+    text = page.content.decode()
+    assert "写入家庭成员" in text and "0 / 2" in text and 'id="import-step-seconds"' in text

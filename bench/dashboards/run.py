@@ -395,6 +395,9 @@ def main(argv=None) -> int:
 
     prepare(args.households)
     head, township_head, township = users()
+    from portal.runtime import settle
+
+    settle()  # what portal/wsgi.py does in every web process once the application is loaded
     print(f"cache backend: {settings.CACHES['default']['BACKEND']}")
     # Heads need a verified second factor on every request: the session carries it, as after the login.
     client = force_login(Client(), head)

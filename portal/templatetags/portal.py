@@ -29,3 +29,11 @@ def yesno_zh(value):
     from django.utils.translation import gettext
 
     return gettext("Yes") if value else gettext("No")
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """The page numbers a pager shows: the first and last, three each side of the current page, and
+    ``paginator.ELLIPSIS`` for each gap (a list of a million households has 40,000 pages; looping
+    over all of them in the template took most of the page's time)."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=3, on_ends=1))

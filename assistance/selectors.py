@@ -22,14 +22,13 @@ def household_ids_for_department(department_id: int) -> QuerySet:
 
 
 def zero_employment_households(households: QuerySet) -> QuerySet:
-    """Households with a member able and willing to work and nobody employed (零就业家庭), in one query."""
-    from relocation.models import Member
+    """Households with a member able and willing to work and nobody employed (零就业家庭), in one query.
 
-    can_work = Member.objects.filter(household=OuterRef("pk"), willing_to_work=True).exclude(
-        labour_capacity=Member.Labour.NONE
-    )
-    employed = Member.objects.filter(household=OuterRef("pk"), employment__in=Member.EMPLOYED)
-    return households.filter(Exists(can_work)).exclude(Exists(employed))
+    Read from the dashboards' per-household figures (kept by every save of a member, in the same
+    transaction): the list is then the dashboards' count by construction, and an index finds it
+    (two EXISTS probes per household took 20 s at a million households).
+    """
+    return households.filter(figures__can_work__gt=0, figures__employed=0)
 
 
 def employment_goal(household) -> dict:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -392,7 +392,7 @@ def zero_employment(request):
         place = Settlement.objects.for_user(request.user).filter(pk=settlement).first()
         households = households.filter(settlement_id=settlement) if place else households.none()
     term, households = _search(request, households, "code", "head_name")
-    households = households.select_related("township", "settlement").annotate(member_count=Count("members"))
+    households = households.select_related("township", "settlement").annotate(member_count=F("figures__people"))
     if _wants_export(request):
         rows = (
             (h.code, h.head_name, h.township.name, h.settlement.name if h.settlement else "", h.member_count,

@@ -72,8 +72,14 @@ class HouseholdFigures(models.Model):
 
     class Meta:
         default_permissions = ()
-        # Finds the rows still on last month's income window (dashboards.summary.income_window_ready).
-        indexes = [models.Index(fields=["income_since"], name="figures_income_since")]
+        indexes = [
+            # Finds the rows still on last month's income window (dashboards.summary.income_window_ready).
+            models.Index(fields=["income_since"], name="figures_income_since"),
+            # The zero-employment list (assistance.selectors.zero_employment_households).
+            models.Index(
+                fields=["household"], condition=models.Q(can_work__gt=0, employed=0), name="figures_zero_employment"
+            ),
+        ]
         verbose_name = _("household figures")
         verbose_name_plural = _("household figures")
 

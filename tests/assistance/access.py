@@ -116,10 +116,10 @@ EXEMPT_URLS = {
 
 
 def MARKERS(cast):
-    from relocation.models import Member
 
     # Alice's household becomes a zero-employment household, so that list has something to leak.
-    Member.objects.filter(pk=cast.alice_member.pk).update(employment="not_employed")
+    cast.alice_member.employment = "not_employed"
+    cast.alice_member.save()  # through the ORM, as the portal does: the figures follow
     return [
         _plan(cast).summary,
         _measure(cast).description,

@@ -75,6 +75,8 @@ class HouseholdFigures(models.Model):
         indexes = [
             # Finds the rows still on last month's income window (dashboards.summary.income_window_ready).
             models.Index(fields=["income_since"], name="figures_income_since"),
+            # The visits falling due, most overdue first (monitoring.selectors.visits_due_for).
+            models.Index(fields=["visit_due_on"], name="figures_visit_due"),
             # The zero-employment list (assistance.selectors.zero_employment_households).
             models.Index(
                 fields=["household"], condition=models.Q(can_work__gt=0, employed=0), name="figures_zero_employment"

@@ -39,11 +39,18 @@ def with_visit_due(households: QuerySet) -> QuerySet:
 
 
 def visits_due_for(user, *, within_days: int = 14, today: datetime.date | None = None) -> QuerySet:
-    """The user's households whose visit falls due within ``within_days`` or is overdue, most overdue first."""
+    """The user's households whose visit falls due within ``within_days`` or is overdue, most overdue first.
+
+    The due date is read from the households' figures (``dashboards.HouseholdFigures.visit_due_on``,
+    rewritten with every visit saved, the same as :func:`with_visit_due` computes): an index orders
+    them, where computing it for each of a township's 200,000 households took over a second.
+    """
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=within_days)
+    latest = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on", "-pk")
     return (
-        with_visit_due(Household.objects.for_user(user))
-        .filter(visit_due_on__lte=horizon)
+        Household.objects.for_user(user)
+        .filter(figures__visit_due_on__lte=horizon)
+        .annotate(visit_due_on=F("figures__visit_due_on"), last_visit_on=Subquery(latest.values("visited_on")[:1]))
         .order_by(F("visit_due_on").asc(), "code")
     )

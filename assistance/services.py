@@ -344,7 +344,11 @@ def report_submit(
         raise ValidationError(_("This period has not begun yet."))
     if not (text or "").strip():
         raise ValidationError({"text": _("Describe the progress made in this period.")})
-    report = ProgressReport.objects.select_for_update().filter(assignment=assignment, period=period).first()
+    # order_by("pk"): the default ordering joins the assignment's nullable department and township,
+    # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    report = (
+        ProgressReport.objects.select_for_update().filter(assignment=assignment, period=period).order_by("pk").first()
+    )
     if report is not None and report.status != ProgressReport.Status.RETURNED:
         raise ValidationError(_("This period has already been reported; it can be changed only if it is sent back."))
     if report is None:

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     AssistancePlan,
     AssistanceSettings,
@@ -28,21 +31,30 @@ class MeasureSuggestionAdmin(admin.ModelAdmin):
 
 
 class TaskAssignmentInline(admin.TabularInline):
+    """A department or a township (not both) answerable for the task."""
+
     model = TaskAssignment
+    fields = ["department", "township", "is_lead"]
     extra = 0
 
 
 @admin.register(PolicyTask)
 class PolicyTaskAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "section", "frequency", "is_active"]
-    list_filter = ["section", "frequency", "is_active"]
+    list_display = ["code", "title", "section", "frequency", "townships_concerned", "is_active"]
+    list_filter = ["section", "frequency", "townships_concerned", "is_active"]
     inlines = [TaskAssignmentInline]
+    actions = ["assign_townships"]
+
+    @admin.action(description=gettext_lazy("Assign to every township (tasks naming the townships concerned)"))
+    def assign_townships(self, request, queryset):
+        created = services.task_assign_townships(tasks=queryset)
+        self.message_user(request, _("%(n)s township assignments added.") % {"n": created})
 
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(SimpleHistoryAdmin):
     list_display = ["assignment", "period", "status", "submitted_at"]
-    list_filter = ["status", "assignment__department"]
+    list_filter = ["status", "assignment__department", "assignment__township"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)

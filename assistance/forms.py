@@ -198,6 +198,8 @@ FIGURE_LINE = re.compile(r"^\s*(?P<name>[^:：=]+?)\s*[:：=]\s*(?P<value>-?[\d,
 
 
 class ProgressReportForm(BootstrapFormMixin, forms.Form):
+    # Shown only to someone who files for several units (a department and a township, or two townships).
+    assignment = forms.TypedChoiceField(label=_("Responsible unit"), coerce=int)
     period = forms.TypedChoiceField(label=_("Period"), coerce=str)
     text = forms.CharField(
         label=_("Progress made"),
@@ -212,9 +214,13 @@ class ProgressReportForm(BootstrapFormMixin, forms.Form):
         help_text=_("One per line, as “name: number”, e.g. “培训人次: 120”."),
     )
 
-    def __init__(self, *args, periods, **kwargs):
+    def __init__(self, *args, periods, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = periods
+        if units:
+            self.fields["assignment"].choices = units
+        else:
+            del self.fields["assignment"]
 
     def clean_figures(self):
         figures = {}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import filter_for_department, filter_for_user, scope_of
+from accounts.scope import filter_for_user, scope_of
 from relocation.models import Household, HouseholdScopedQuerySet, Member
 
 money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -278,35 +278,92 @@ class PolicyTask(models.Model):
         return self.period_of(self.period_of(day) - datetime.timedelta(days=1))
 
 
+def _units_q(scope, prefix: str = "") -> models.Q:
+    """The responsible units a scope files for: its department and its own townships (none for the district)."""
+    q = models.Q(pk__in=[])
+    if scope.department_id:
+        q |= models.Q(**{f"{prefix}department_id": scope.department_id})
+    if scope.township_ids:
+        q |= models.Q(**{f"{prefix}township_id__in": scope.township_ids})
+    return q
+
+
+class TaskAssignmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Assignments the user may follow: all for the district, else their department's and townships'."""
+        scope = scope_of(user)
+        return self if scope.everything else self.filter(_units_q(scope))
+
+    def filed_by(self, user):
+        """Assignments the user reports on: their department's and their townships' (district-wide: none)."""
+        return self.filter(_units_q(scope_of(user)))
+
+
 class TaskAssignment(models.Model):
-    """A department answerable for a policy task: the lead (牵头) or a cooperating department."""
+    """A unit answerable for a policy task (责任单位): a department, lead (牵头) or cooperating, or a township."""
 
     task = models.ForeignKey(
         PolicyTask, verbose_name=_("policy task"), on_delete=models.CASCADE, related_name="assignments"
     )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="task_assignments"
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_assignments",
+    )
+    township = models.ForeignKey(
+        "settlements.Township",
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_assignments",
     )
     is_lead = models.BooleanField(_("lead department"), default=False)
 
+    objects = TaskAssignmentQuerySet.as_manager()
+
     class Meta:
-        ordering = ["task", "-is_lead", "department__sort_order"]
+        # Departments first (lead first, in their order), then the townships by division code.
+        ordering = ["task", "-is_lead", models.F("department__sort_order").asc(nulls_last=True), "township__code"]
         verbose_name = _("task assignment")
         verbose_name_plural = _("task assignments")
-        constraints = [models.UniqueConstraint(fields=["task", "department"], name="assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="assignment_unique"),
+            models.UniqueConstraint(fields=["task", "township"], name="assignment_township_unique"),
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=False, township__isnull=True)
+                | models.Q(department__isnull=True, township__isnull=False),
+                name="assignment_department_or_township",
+                violation_error_message=_("Assign the task either to a department or to a township."),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.task.code} {self.department}"
+        return f"{self.task.code} {self.unit}"
+
+    @property
+    def unit(self):
+        """The responsible unit (责任单位): the department or the township."""
+        return self.department if self.department_id else self.township
+
+    @property
+    def unit_name(self) -> str:
+        """The unit's name as tables show it: a department's short name, a township's name."""
+        return self.department.short_name if self.department_id else self.township.name
 
 
 class ProgressReportQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Reports the user may read: the district sees all, a department its own, others none."""
-        return filter_for_department(self, user, department="assignment__department")
+        """Reports the user may read: the district sees all, a department or township its own, others none."""
+        scope = scope_of(user)
+        return self if scope.everything else self.filter(_units_q(scope, prefix="assignment__"))
 
 
 class ProgressReport(models.Model):
-    """A department's report on one policy task for one period (进度报告)."""
+    """A responsible unit's report on one policy task for one period (进度报告)."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -366,7 +423,7 @@ class ReportAttachment(models.Model):
 
 
 class LateReport(models.Model):
-    """A department that had not reported on a task when the period's deadline passed: flagged once."""
+    """A responsible unit that had not reported on a task when the period's deadline passed: flagged once."""
 
     assignment = models.ForeignKey(TaskAssignment, on_delete=models.CASCADE, related_name="late_reports")
     period = models.DateField(_("period"))

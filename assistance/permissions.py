@@ -28,8 +28,14 @@ _FIELD = [
 
 ROLE_PERMISSIONS = {
     # Township cadres draw up plans, record employment, take housing-extension applications,
-    # record the village group's review and the township's approval.
-    R.TOWNSHIP_STAFF: [*_FIELD, "assistance.approve_housingextension"],
+    # record the village group's review and the township's approval, and file their township's
+    # progress reports on the policy tasks (有关乡镇).
+    R.TOWNSHIP_STAFF: [
+        *_FIELD,
+        "assistance.approve_housingextension",
+        "assistance.view_progressreport",
+        "assistance.add_progressreport",
+    ],
     R.SETTLEMENT_STAFF: _FIELD,
     # Bureau staff see their department's measures (and only those households), report on them,
     # and file progress reports on their policy tasks.
@@ -40,9 +46,11 @@ ROLE_PERMISSIONS = {
         "assistance.view_progressreport",
         "assistance.add_progressreport",
     ],
+    # District heads review the reports; a township head files their township's (the scope decides).
     R.HEAD: [
         *_READ,
         "assistance.view_progressreport",
+        "assistance.add_progressreport",
         "assistance.review_progressreport",
         "assistance.approve_housingextension",
     ],

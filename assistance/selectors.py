@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 def household_ids_for_department(department_id: int) -> QuerySet:
@@ -73,18 +74,34 @@ def has_open_case(household) -> bool:
     return MonitoringCase.objects.filter(household=household, status__in=MonitoringCase.OPEN_STATUSES).exists()
 
 
-def task_progress(period_day: datetime.date | None = None, *, department_id: int | None = None) -> list[dict]:
-    """For each active task and assigned department: this period's report, last period's, and lateness.
+def task_progress(
+    period_day: datetime.date | None = None,
+    *,
+    department_id: int | None = None,
+    township_id: int | None = None,
+    assignments: QuerySet | None = None,
+) -> list[dict]:
+    """For each active task and responsible unit (department or township): this period's report, last
+    period's, and lateness. ``assignments`` narrows to a scope (``TaskAssignment.objects.for_user``).
 
     A fixed number of queries, whatever the number of tasks: the district's "who has reported" table.
     """
     from .models import LateReport, ProgressReport, TaskAssignment
 
     day = period_day or timezone.localdate()
-    assignments = TaskAssignment.objects.filter(task__is_active=True).select_related("task", "department")
+    assignments = TaskAssignment.objects.all() if assignments is None else assignments
+    assignments = assignments.filter(task__is_active=True).select_related("task", "department", "township")
     if department_id is not None:
         assignments = assignments.filter(department_id=department_id)
-    assignments = list(assignments.order_by("task__sort_order", "task__code", "-is_lead", "department__sort_order"))
+    if township_id is not None:
+        assignments = assignments.filter(township_id=township_id)
+    # Departments before townships on both databases (SQLite puts NULLs first, PostgreSQL last).
+    assignments = list(
+        assignments.order_by(
+            "task__sort_order", "task__code", "-is_lead", F("department__sort_order").asc(nulls_last=True),
+            "township__code",
+        )
+    )  # fmt: skip
     periods = set()
     for a in assignments:
         periods.add(a.task.period_of(day))
@@ -107,6 +124,8 @@ def task_progress(period_day: datetime.date | None = None, *, department_id: int
                 "assignment": a,
                 "task": a.task,
                 "department": a.department,
+                "township": a.township,
+                "unit_name": a.unit_name,
                 "period": current,
                 "report": reports.get((a.pk, current)),
                 "previous_period": previous,
@@ -115,6 +134,16 @@ def task_progress(period_day: datetime.date | None = None, *, department_id: int
             }
         )
     return rows
+
+
+# The district chart of the reports (dashboards.parts.assistance_part): its words are the assistance
+# app's, so that they are extracted and translated with the rest of this app's.
+PROGRESS_CHART_TITLE = gettext_lazy("Responsible units' reports on the policy tasks")
+PROGRESS_CHART_COLUMN = gettext_lazy("Tasks of departments and townships")
+PROGRESS_CHART_NOTE = gettext_lazy(
+    "Each responsible unit's (department's or township's) report for the current period of each task it is assigned."
+)
+PROGRESS_LATE_CARD = gettext_lazy("Late reports of responsible units")
 
 
 def department_households(department_id: int) -> QuerySet:

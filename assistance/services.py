@@ -294,8 +294,36 @@ def welfare_post_assign(*, post: WelfarePost, member: Member | None, since: date
 # ---------------------------------------------------------------------------------------------
 
 
-def _department_staff(department_id: int):
-    return User.objects.filter(is_active=True, department_id=department_id)
+def _unit_staff(assignment: TaskAssignment):
+    """Who files for the assignment's unit: the department's staff, or the township's staff and heads."""
+    users = User.objects.filter(is_active=True)
+    if assignment.department_id:
+        return users.filter(department_id=assignment.department_id)
+    return users.filter(
+        role__in=[User.Role.TOWNSHIP_STAFF, User.Role.HEAD], district_wide=False, townships=assignment.township_id
+    ).distinct()
+
+
+def may_file(actor, assignment: TaskAssignment) -> bool:
+    """Whether the actor reports for the assignment's unit (its department, or a township of their own)."""
+    return actor.is_superuser or TaskAssignment.objects.filed_by(actor).filter(pk=assignment.pk).exists()
+
+
+@transaction.atomic
+def task_assign_townships(*, tasks=None) -> int:
+    """Assign each task naming the townships concerned (有关乡镇) to every township; returns how many were new.
+
+    Safe to run again, and to run after townships are added (the data migration does the same).
+    """
+    from settlements.models import Township
+
+    tasks = PolicyTask.objects.all() if tasks is None else tasks
+    townships = list(Township.objects.all())
+    created = 0
+    for task in tasks.filter(townships_concerned=True):
+        for township in townships:
+            created += TaskAssignment.objects.get_or_create(task=task, township=township)[1]
+    return created
 
 
 @transaction.atomic
@@ -308,17 +336,19 @@ def report_submit(
     figures: dict | None = None,
     files: Iterable = (),
 ) -> ProgressReport:
-    """File a department's progress report for a period, or refile one that was sent back."""
-    if actor.department_id != assignment.department_id and not actor.is_superuser:
-        raise ValidationError(
-            _("Only the staff of %(dept)s may report on this task.") % {"dept": assignment.department}
-        )
+    """File a unit's (department's or township's) progress report for a period, or refile one sent back."""
+    if not may_file(actor, assignment):
+        raise ValidationError(_("Only the staff of %(unit)s may report on this task.") % {"unit": assignment.unit})
     period = assignment.task.period_of(period)
     if period > timezone.localdate():
         raise ValidationError(_("This period has not begun yet."))
     if not (text or "").strip():
         raise ValidationError({"text": _("Describe the progress made in this period.")})
-    report = ProgressReport.objects.select_for_update().filter(assignment=assignment, period=period).first()
+    # order_by("pk"): the default ordering joins the assignment's nullable department and township,
+    # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    report = (
+        ProgressReport.objects.select_for_update().filter(assignment=assignment, period=period).order_by("pk").first()
+    )
     if report is not None and report.status != ProgressReport.Status.RETURNED:
         raise ValidationError(_("This period has already been reported; it can be changed only if it is sent back."))
     if report is None:
@@ -333,7 +363,7 @@ def report_submit(
 
 @transaction.atomic
 def report_return(*, report: ProgressReport, comment: str, actor) -> ProgressReport:
-    """Send a report back to its department with a comment (双向调度); the department is notified."""
+    """Send a report back to its unit with a comment (双向调度); the department's or township's staff are notified."""
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say why the report is sent back.")})
     if report.status != ProgressReport.Status.SUBMITTED:
@@ -342,7 +372,7 @@ def report_return(*, report: ProgressReport, comment: str, actor) -> ProgressRep
     report.reviewed_by, report.reviewed_at = actor, timezone.now()
     report.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
     notify(
-        users=_department_staff(report.assignment.department_id),
+        users=_unit_staff(report.assignment),
         kind="assistance.report_returned",
         title=_("Progress report on %(task)s sent back") % {"task": report.assignment.task},
         body=report.review_comment,
@@ -369,7 +399,8 @@ def report_due_date(task: PolicyTask, period: datetime.date) -> datetime.date:
 
 
 def flag_late_reports(*, today: datetime.date | None = None) -> int:
-    """Flag each department that has not reported on a task for the last period once its deadline passed.
+    """Flag each unit (department or township) that has not reported on a task for the last period once its
+    deadline passed, notifying the unit's staff and the district heads.
 
     Each lateness is flagged and notified once, however often the job runs. Returns the new flags.
     """
@@ -389,7 +420,7 @@ def flag_late_reports(*, today: datetime.date | None = None) -> int:
             TaskAssignment.objects.filter(task__is_active=True, task__frequency=frequency)
             .exclude(Exists(on_time))
             .exclude(Exists(flagged))
-            .select_related("task", "department")
+            .select_related("task", "department", "township")
         )
         for assignment in missing:
             _late, was_created = LateReport.objects.get_or_create(
@@ -400,10 +431,9 @@ def flag_late_reports(*, today: datetime.date | None = None) -> int:
             created += 1
             heads = User.objects.filter(is_active=True, role=User.Role.HEAD, district_wide=True)
             notify(
-                users=[*_department_staff(assignment.department_id), *heads],
+                users=[*_unit_staff(assignment), *heads],
                 kind="assistance.report_late",
-                title=_("%(dept)s has not reported on %(task)s")
-                % {"dept": assignment.department, "task": assignment.task},
+                title=_("%(dept)s has not reported on %(task)s") % {"dept": assignment.unit, "task": assignment.task},
                 body=_("The report for the period from %(period)s was due on %(due)s.")
                 % {"period": period, "due": due},
                 url=reverse("assistance:task_detail", kwargs={"task_pk": assignment.task_id}),

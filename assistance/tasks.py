@@ -7,7 +7,7 @@ from . import services
 
 @shared_task(name="assistance.tasks.flag_late_reports", time_limit=600)
 def flag_late_reports() -> int:
-    """Flag and notify departments late with a progress report (once per department, task and period)."""
+    """Flag and notify departments and townships late with a progress report (once per unit, task and period)."""
     return services.flag_late_reports()
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from accounts.scope import get_for_user_or_404, scope_of
 from exchange.export import xlsx_response
 from portal import search
 from portal.pagination import paginate
-from portal.params import int_param
+from portal.params import MAX_ID, int_param
 from relocation.idnumbers import mask_phone
 from relocation.models import Household
 from settlements.models import Settlement, Township
@@ -588,11 +588,27 @@ def _progress_rows(rows):
     for r in rows:
         report, previous = r["report"], r["previous_report"]
         yield (
-            r["task"].code, r["task"].title, r["department"].name, _("Lead") if r["assignment"].is_lead else "",
+            r["task"].code, r["task"].title, r["unit_name"], _("Lead") if r["assignment"].is_lead else "",
             _d(r["period"]), report.get_status_display() if report else _("Not reported"),
             _d(r["previous_period"]), previous.get_status_display() if previous else _("Not reported"),
             _("Late") if r["late"] else "",
         )  # fmt: skip
+
+
+def _unit_filter(request) -> tuple[int | None, int | None, str]:
+    """The district's one responsible-unit (责任单位) filter: ?unit=department-<pk> or ?unit=township-<pk>.
+
+    ?department=<pk> and ?township=<pk> are read too, for links. Returns (department id, township id, unit).
+    """
+    kind, _sep, raw = request.GET.get("unit", "").partition("-")
+    pk = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    department_id = pk if kind == "department" else int_param(request, "department")
+    township_id = pk if kind == "township" else int_param(request, "township")
+    if department_id is not None:
+        return department_id, None, f"department-{department_id}"
+    if township_id is not None:
+        return None, township_id, f"township-{township_id}"
+    return None, None, ""
 
 
 @login_required
@@ -600,13 +616,15 @@ def _progress_rows(rows):
 @require_GET
 def task_list(request):
     scope = scope_of(request.user)
-    # The district sees every department; a bureau its own rows; other staff the tasks without reports.
-    department_id = None if scope.everything else scope.department_id
-    department = int_param(request, "department")
-    if scope.everything and department is not None:
-        department_id = department
-    show_reports = scope.everything or scope.department_id is not None
-    rows = selectors.task_progress(department_id=department_id) if show_reports else []
+    # The district sees every unit; a department or a township its own rows; other staff the tasks only.
+    show_reports = scope.everything or bool(scope.department_id or scope.township_ids)
+    department_id, township_id, unit = _unit_filter(request) if scope.everything else (None, None, "")
+    rows = []
+    if show_reports:
+        rows = selectors.task_progress(
+            assignments=TaskAssignment.objects.for_user(request.user), department_id=department_id,
+            township_id=township_id,
+        )  # fmt: skip
     only_late = request.GET.get("late") == "1"
     if only_late:
         rows = [r for r in rows if r["late"]]
@@ -619,7 +637,7 @@ def task_list(request):
             columns=[
                 _("Code"),
                 _("Policy task"),
-                _("Department"),
+                _("Responsible unit"),
                 _("Lead department"),
                 _("Period"),
                 _("Report"),
@@ -630,13 +648,22 @@ def task_list(request):
             rows=_progress_rows(rows),
             object_type="assistance.progressreport",
         )
-    tasks = PolicyTask.objects.filter(is_active=True).prefetch_related("assignments__department")
+    tasks = PolicyTask.objects.filter(is_active=True).prefetch_related(
+        Prefetch("assignments", TaskAssignment.objects.filter(department__isnull=False).select_related("department"))
+    )
+    units = []
+    if scope.everything:
+        units = [
+            (_("Departments"), [(f"department-{d.pk}", d.short_name) for d in
+                                Department.objects.filter(task_assignments__isnull=False).distinct()]),
+            (_("Townships"), [(f"township-{t.pk}", t.name) for t in
+                              Township.objects.filter(task_assignments__isnull=False).distinct()]),
+        ]  # fmt: skip
     return render(
         request,
         "assistance/task_list.html",
         {"rows": rows, "tasks": tasks, "show_reports": show_reports, "district": scope.everything,
-         "departments": Department.objects.filter(task_assignments__isnull=False).distinct(),
-         "department": department, "only_late": only_late,
+         "units": units, "unit": unit, "only_late": only_late,
          "late_count": sum(1 for r in rows if r["late"])},
     )  # fmt: skip
 
@@ -645,16 +672,20 @@ def task_list(request):
 @permission_required("assistance.view_policytask", raise_exception=True)
 @require_GET
 def task_detail(request, task_pk):
-    task = get_object_or_404(PolicyTask.objects.prefetch_related("assignments__department"), pk=task_pk)
+    task = get_object_or_404(PolicyTask, pk=task_pk)
+    departments = task.assignments.filter(department__isnull=False).select_related("department")
     reports = (
         ProgressReport.objects.for_user(request.user)
         .filter(assignment__task=task)
-        .select_related("assignment__department", "submitted_by")
+        .select_related("assignment__department", "assignment__township", "submitted_by")
     )
-    own = None
-    if request.user.department_id:
-        own = task.assignments.filter(department_id=request.user.department_id).first()
-    return render(request, "assistance/task_detail.html", {"task": task, "reports": reports, "own_assignment": own})
+    own = TaskAssignment.objects.filed_by(request.user).filter(task=task).first()
+    return render(
+        request,
+        "assistance/task_detail.html",
+        {"task": task, "departments": departments, "reports": reports, "own_assignment": own,
+         "township_count": task.assignments.filter(township__isnull=False).count()},
+    )  # fmt: skip
 
 
 def _periods(task: PolicyTask):
@@ -669,19 +700,27 @@ def _periods(task: PolicyTask):
 @require_http_methods(["GET", "POST"])
 def report_create(request, task_pk):
     task = get_object_or_404(PolicyTask, pk=task_pk, is_active=True)
-    assignment = TaskAssignment.objects.filter(task=task, department_id=request.user.department_id).first()
-    if assignment is None:
+    # The units the user files for on this task: usually one (their department or township), else a choice.
+    own = {a.pk: a for a in TaskAssignment.objects.filed_by(request.user).filter(task=task).select_related(
+        "department", "township")}  # fmt: skip
+    if not own:
         raise Http404
-    initial = {}
+    wanted = int_param(request, "assignment")
+    if wanted is not None and wanted not in own:
+        raise Http404
+    assignment = own[wanted] if wanted is not None else next(iter(own.values()))
+    initial = {"assignment": assignment.pk}
     returned = assignment.reports.filter(status=ProgressReport.Status.RETURNED).order_by("-period").first()
     if returned:
-        initial = {
+        initial |= {
             "period": returned.period.isoformat(),
             "text": returned.text,
             "figures": "\n".join(f"{k}: {v}" for k, v in returned.figures.items()),
         }
-    form = forms.ProgressReportForm(request.POST or None, periods=_periods(task), initial=initial)
+    units = [(a.pk, a.unit_name) for a in own.values()] if len(own) > 1 else None
+    form = forms.ProgressReportForm(request.POST or None, periods=_periods(task), units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
+        assignment = own.get(form.cleaned_data.get("assignment"), assignment)
         try:
             files = forms.check_attachments(request.FILES.getlist("attachments"))
             report = services.report_submit(
@@ -700,7 +739,7 @@ def report_create(request, task_pk):
     return render(
         request,
         "assistance/report_form.html",
-        {"form": form, "task": task, "assignment": assignment, "returned": returned},
+        {"form": form, "task": task, "assignment": assignment, "returned": returned, "several_units": bool(units)},
     )
 
 
@@ -709,7 +748,9 @@ def report_create(request, task_pk):
 @require_http_methods(["GET", "POST"])
 def report_detail(request, report_pk):
     report = get_for_user_or_404(
-        ProgressReport.objects.select_related("assignment__task", "assignment__department", "submitted_by"),
+        ProgressReport.objects.select_related(
+            "assignment__task", "assignment__department", "assignment__township", "submitted_by"
+        ),
         request.user,
         pk=report_pk,
     )
@@ -722,7 +763,9 @@ def report_detail(request, report_pk):
             try:
                 if form.cleaned_data["action"] == "return":
                     services.report_return(report=report, comment=form.cleaned_data["comment"], actor=request.user)
-                    messages.success(request, _("The report has been sent back to the department."))
+                    messages.success(
+                        request, _("The report has been sent back to %(unit)s.") % {"unit": report.assignment.unit}
+                    )
                 else:
                     services.report_accept(report=report, comment=form.cleaned_data["comment"], actor=request.user)
                     messages.success(request, _("The report has been accepted."))
@@ -730,11 +773,15 @@ def report_detail(request, report_pk):
                 _fail(form, exc)
             else:
                 return redirect("assistance:report_detail", report_pk=report.pk)
+    may_refile = report.status == ProgressReport.Status.RETURNED and request.user.has_perm(
+        "assistance.add_progressreport"
+    )
     return render(
         request,
         "assistance/report_detail.html",
         {"report": report, "form": form, "attachments": report.attachments.all(),
-         "may_refile": report.status == "returned" and report.assignment.department_id == request.user.department_id},
+         "may_refile": may_refile and TaskAssignment.objects.filed_by(request.user).filter(
+             pk=report.assignment_id).exists()},
     )  # fmt: skip
 
 

@@ -261,7 +261,7 @@ def income_bands_from_ledgers(ledgers, thresholds) -> dict:
 
 
 def assistance_part(*, user, focus, households, cards, charts, **_counted) -> None:
-    """Assistance measures by type and status; departments' progress reports on the policy tasks."""
+    """Assistance measures by type and status; departments' and townships' progress reports on the policy tasks."""
     from assistance.models import Measure, MeasureType
 
     rows = (
@@ -297,17 +297,18 @@ def assistance_part(*, user, focus, households, cards, charts, **_counted) -> No
     cards.append(Card("open_measures", _("Measures under way"), open_measures, _("measures")))
 
     if focus.level == "district" and scope_of(user).everything:
-        from assistance.selectors import task_progress
+        from assistance import selectors as assistance_selectors
 
-        progress = task_progress()
+        # Departments' and townships' assignments alike (责任单位); the words are the assistance app's.
+        progress = assistance_selectors.task_progress()
         reported = sum(1 for r in progress if r["report"] is not None)
         late = sum(1 for r in progress if r["late"])
         chart = Chart(
             "tasks",
-            _("Department reports on the policy tasks"),
+            str(assistance_selectors.PROGRESS_CHART_TITLE),
             "pie",
-            [_("Reporting"), _("Department tasks")],
-            note=_("Each department's report for the current period of each task it is assigned."),
+            [_("Reporting"), str(assistance_selectors.PROGRESS_CHART_COLUMN)],
+            note=str(assistance_selectors.PROGRESS_CHART_NOTE),
         )
         # The task list shows every task with its reports; it is not filtered to these counts,
         # so the figures do not link to it (a drill-down must show exactly what was counted).
@@ -315,7 +316,9 @@ def assistance_part(*, user, focus, households, cards, charts, **_counted) -> No
         chart.add([_("Not yet reported"), len(progress) - reported - late])
         chart.add([_("Late"), late])
         charts.append(chart)
-        cards.append(Card("late_reports", _("Late department reports"), late, _("tasks"), alarm=late > 0))
+        cards.append(
+            Card("late_reports", str(assistance_selectors.PROGRESS_LATE_CARD), late, _("tasks"), alarm=late > 0)
+        )
 
 
 def site_ledger_part(*, user, focus, households, cards, charts, **_counted) -> None:

@@ -53,12 +53,23 @@ def _fgw_report(cast):
     )[0]
 
 
+def _yangkou_report(cast):
+    from assistance.models import PolicyTask, ProgressReport, TaskAssignment
+
+    # On 3.4, where erin's 人社局 has no assignment and (in this matrix) 横山镇 has none either.
+    task = PolicyTask.objects.get(code="3.4")
+    assignment = TaskAssignment.objects.get_or_create(task=task, township=cast.yangkou)[0]
+    return ProgressReport.objects.get_or_create(
+        assignment=assignment, period=datetime.date(2025, 10, 1), defaults={"text": "洋口镇以工代赈进度标记"}
+    )[0]
+
+
 def _attachment(cast):
     from django.core.files.base import ContentFile
 
     from assistance.models import ReportAttachment
 
-    report = _fgw_report(cast)
+    report = _yangkou_report(cast)
     found = report.attachments.first()
     if found:
         return found
@@ -85,7 +96,9 @@ def _fgw(cast):
 def _fgw_only_task(cast):
     from assistance.models import PolicyTask
 
-    return PolicyTask.objects.get(code="3.4").pk  # 发改委 alone: erin (人社局) may not report on it
+    # 发改委 alone among departments: erin (人社局) may not report on it; nor may bob or grace, as
+    # only Yangkou is assigned it here (_yangkou_report).
+    return PolicyTask.objects.get(code="3.4").pk
 
 
 FOREIGN_KWARGS = {
@@ -93,7 +106,8 @@ FOREIGN_KWARGS = {
     "measure_pk": lambda cast: _measure(cast).pk,
     "record_pk": lambda cast: _record(cast).pk,
     "post_pk": lambda cast: _post(cast).pk,
-    "report_pk": lambda cast: _fgw_report(cast).pk,
+    # Yangkou's township report: bob and grace (横山镇), carol's neighbours, erin and nobody must not reach it.
+    "report_pk": lambda cast: _yangkou_report(cast).pk,
     "attachment_pk": lambda cast: _attachment(cast).pk,
     "extension_pk": lambda cast: _extension(cast).pk,
     "department_pk": _fgw,
@@ -125,4 +139,5 @@ def MARKERS(cast):
         _measure(cast).description,
         _post(cast).name,
         _fgw_report(cast).text,
+        _yangkou_report(cast).text,
     ]

@@ -4,7 +4,7 @@ from assistance import services
 
 
 class Command(BaseCommand):
-    help = "Flag departments late with their progress reports and notify them (once per period)."
+    help = "Flag departments and townships late with their progress reports and notify them (once per period)."
 
     def handle(self, *args, **options):
         count = services.flag_late_reports()

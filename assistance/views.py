@@ -659,11 +659,13 @@ def task_list(request):
             (_("Townships"), [(f"township-{t.pk}", t.name) for t in
                               Township.objects.filter(task_assignments__isnull=False).distinct()]),
         ]  # fmt: skip
+    # Every department and township of every task: about 700 rows for the district, 50 a page.
+    page = paginate(request, rows, per_page=50)
     return render(
         request,
         "assistance/task_list.html",
-        {"rows": rows, "tasks": tasks, "show_reports": show_reports, "district": scope.everything,
-         "units": units, "unit": unit, "only_late": only_late,
+        {"rows": page.object_list, "page_obj": page, "tasks": tasks, "show_reports": show_reports,
+         "district": scope.everything, "units": units, "unit": unit, "only_late": only_late,
          "late_count": sum(1 for r in rows if r["late"])},
     )  # fmt: skip
 

@@ -200,3 +200,16 @@ def test_the_household_page_shows_the_employment_goal(cast, client_of):
         .content.decode()
     )
     assert "浙江某厂" in body and ("至少一人就业" in body or "At least one member employed" in body)
+
+
+def test_the_districts_task_progress_is_paginated_and_exported_whole(cast, client_of):
+    client = client_of(cast.frank)
+    url = reverse("assistance:task_list")
+    first = client.get(url)
+    page = first.context["page_obj"]
+    assert page.paginator.count == TaskAssignment.objects.count() > 50
+    assert len(first.context["rows"]) == 50 and page.has_next()
+    second = client.get(url + "?page=2")
+    assert second.context["rows"][0]["assignment"] != first.context["rows"][0]["assignment"]
+    exported = list(_xlsx(client.get(url + "?export=xlsx")).iter_rows(values_only=True))
+    assert sum(1 for row in exported if row and row[0] and str(row[0])[:1].isdigit()) == page.paginator.count

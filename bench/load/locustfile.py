@@ -16,6 +16,7 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 HOUSEHOLD_LINK = re.compile(r'href="/households/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 EMPLOYMENT = re.compile(r'name="(employment_\d+)"')
+FORM_ERROR = re.compile(r'class="(?:invalid-feedback d-block|alert alert-danger)"[^>]*>(?:<div>)?([^<]+)<')
 
 
 class Staff(HttpUser):
@@ -78,4 +79,6 @@ class Staff(HttpUser):
             data[field] = "local"
         with self.client.post(url, data, name="visit save", allow_redirects=False, catch_response=True) as saved:
             if saved.status_code != 302:
-                saved.failure(f"visit not saved: {saved.status_code}")
+                # The form's own error messages (no personal data), so that a failure says why.
+                why = "; ".join(FORM_ERROR.findall(saved.text))[:200]
+                saved.failure(f"visit not saved: {saved.status_code} {why}")

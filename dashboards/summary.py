@@ -347,3 +347,45 @@ def fill_after_migrate(sender, using="default", **kwargs) -> None:
     if Household.objects.count() != HouseholdFigures.objects.count():
         log.warning("dashboard figures missing for some households: rebuilding them")
         rebuild()
+
+
+# --- QuerySet.update() of what the figures summarise -----------------------------------------------
+
+
+def _chunked_rows(model, pks: list, *fields) -> list:
+    rows = []
+    for start in range(0, len(pks), 5000):
+        rows += list(model._base_manager.filter(pk__in=pks[start : start + 5000]).values_list("pk", *fields))
+    return rows
+
+
+def keeping_figures(queryset, run) -> int:
+    """Run ``run()``, a ``QuerySet.update()`` of households, members, ledger entries or visits, and
+    rewrite the figures of what it changed, in the same transaction.
+
+    ``update()`` sends no signals; the querysets of those models call this (``FiguresQuerySetMixin``)
+    so that an update in code, a data fix in the shell or a test cannot leave the figures behind.
+    """
+    model = queryset.model
+    label = model._meta.label
+    fields = {
+        "relocation.Household": ("township_id", "settlement_id"),
+        "monitoring.LedgerEntry": ("household_id", "period"),
+    }.get(label, ("household_id",))
+    with transaction.atomic(using=queryset.db):
+        before = list(queryset.values_list("pk", *fields))
+        count = run()
+        if not before:
+            return count
+        after = _chunked_rows(model, [r[0] for r in before], *fields)
+        if label == "relocation.Household":
+            refresh_households(r[0] for r in after)
+            moved = set(before) - set(after)  # rows whose place changed
+            if moved:
+                refresh_places({(t, s) for _pk, t, s in moved} | {(t, s) for _pk, t, s in set(after) - set(before)})
+            return count
+        households = {r[1] for r in before} | {r[1] for r in after}
+        refresh_households(households)
+        if label == "monitoring.LedgerEntry":
+            refresh_places(places_of(households), {r[2] for r in before} | {r[2] for r in after})
+    return count

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import filter_for_department
-from relocation.models import Household, HouseholdScopedQuerySet
+from relocation.models import FiguresQuerySetMixin, Household, HouseholdScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0"), "validators": [MinValueValidator(0)]}
 
@@ -134,6 +134,10 @@ class Thresholds(models.Model):
         }.get(status, self.visit_interval_normal)
 
 
+class FiguredQuerySet(FiguresQuerySetMixin, HouseholdScopedQuerySet):
+    """Ledger entries and visits: scoped through their household; ``update()`` keeps the figures."""
+
+
 class LedgerEntry(models.Model):
     """One month of a household's monitoring ledger (监测台账): income, rigid spending, employment."""
 
@@ -183,7 +187,7 @@ class LedgerEntry(models.Model):
 
     # Imported in bulk as Household and Member: no database-level check of each history row's user.
     history = HistoricalRecords(excluded_fields=["updated_at", "month_index"], user_db_constraint=False)
-    objects = HouseholdScopedQuerySet.as_manager()
+    objects = FiguredQuerySet.as_manager()
 
     class Meta:
         ordering = ["household", "-period"]
@@ -244,7 +248,7 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[visitors])
-    objects = HouseholdScopedQuerySet.as_manager()
+    objects = FiguredQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visited_on", "-pk"]

@@ -22,7 +22,18 @@ def household_scope_q(user, *, township: str = "township", settlement: str = "se
     return q
 
 
-class HouseholdQuerySet(models.QuerySet):
+class FiguresQuerySetMixin:
+    """``update()`` rewrites the dashboards' figures of what it changed, as a save does through its
+    signal (for households, members, ledger entries and visits: ``dashboards.summary``)."""
+
+    def update(self, **kwargs):
+        from dashboards.summary import keeping_figures
+
+        parent = super().update
+        return keeping_figures(self, lambda: parent(**kwargs))
+
+
+class HouseholdQuerySet(FiguresQuerySetMixin, models.QuerySet):
     def for_user(self, user):
         """Households the user may see: their townships and settlements, or, for bureau staff,
         the households their department has measures for. Nothing for a user with no scope."""
@@ -164,7 +175,7 @@ class HouseholdScopedQuerySet(models.QuerySet):
         return self.all()
 
 
-class MemberQuerySet(HouseholdScopedQuerySet):
+class MemberQuerySet(FiguresQuerySetMixin, HouseholdScopedQuerySet):
     """Members are reached through their household's scope."""
 
 

@@ -106,6 +106,25 @@ def test_every_orm_write_keeps_the_figures_equal_to_a_rebuild(cast):
     assert not HouseholdFigures.objects.filter(household_id=b.pk).exists()
 
 
+@pytest.mark.django_db
+def test_a_queryset_update_keeps_the_figures_too(cast):
+    """update() sends no signals: the querysets of what the figures summarise rewrite them themselves."""
+    a, b = cast.alice_household, cast.bob_household
+    give_ledger(a, monthly_income=900, months=3, size=2, as_of=TODAY)
+    Member.objects.filter(household=a).update(employment=Member.Employment.NOT_EMPLOYED)
+    assert HouseholdFigures.objects.get(household=a).employed == 0
+    Member.objects.filter(household=a).update(household=b)  # members moved to another household
+    assert HouseholdFigures.objects.get(household=a).people == 0
+    LedgerEntry.objects.filter(household=a).update(wage_income=Decimal("1500"))
+    soon, later = TODAY + datetime.timedelta(days=9), TODAY + datetime.timedelta(days=40)
+    Visit.objects.create(household=a, visited_on=TODAY, findings="走访", next_visit_on=soon)
+    Visit.objects.filter(household=a).update(next_visit_on=later)
+    Household.objects.filter(pk=a.pk).update(township=cast.hengshan, settlement=cast.hengshan_site)
+    assert HouseholdFigures.objects.get(household=a).visit_due_on == later
+    assert not LedgerMonthFigures.objects.filter(township=cast.yangkou).exists()
+    assert_same_as_rebuild()
+
+
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,18 +1,21 @@
 """Reads behind the dashboards: a fixed number of aggregate queries over the user's scope.
 
-Every figure starts from ``Household.objects.for_user(user)`` narrowed to the page's township or
-site (:class:`Focus`), so a township head's figures can never include another township, and each
-figure is counted the way the list it links to filters (``relocation:household_list`` with the same
-query-string filters), so that the number and the list agree.
+Every figure starts from the user's scope narrowed to the page's township or site (:class:`Focus`):
+``Household.objects.for_user(user)``, or the same rule over the figures tables' copies of each
+household's place (:func:`figures_for`, built on ``relocation.models.household_scope_q``), so a
+township head's figures can never include another township. Each figure is counted the way the
+list it links to filters (``relocation:household_list`` with the same query-string filters), so
+that the number and the list agree.
 
 Figures of other apps (monitoring, assistance, site ledgers) are added by :mod:`dashboards.parts`
-when those apps' models exist; this module holds the frame built on households and members.
+when those apps' models exist; this module holds the frame, one grouped query over the households'
+figures (``dashboards.summary`` keeps them).
 """
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 
 from accounts.scope import scope_of
@@ -154,22 +157,6 @@ def scope_key(user) -> str:
         f"s{','.join(map(str, sorted(scope.settlement_ids)))}"
         f"d{scope.department_id or ''}"
     )
-
-
-def can_work_q(prefix: str = "") -> Q:
-    """Members able and willing to work: those the at-least-one-employed goal counts."""
-    return ~Q(**{f"{prefix}labour_capacity": Member.Labour.NONE}) & Q(**{f"{prefix}willing_to_work": True})
-
-
-def employed_q(prefix: str = "") -> Q:
-    """Members in work of any kind, public-welfare posts and self-employment included."""
-    return Q(**{f"{prefix}employment__in": Member.EMPLOYED})
-
-
-def zero_employment(households: QuerySet) -> QuerySet:
-    """Households with a member able and willing to work and nobody employed (零就业家庭)."""
-    members = Member.objects.filter(household=OuterRef("pk"))
-    return households.filter(Exists(members.filter(can_work_q()))).exclude(Exists(members.filter(employed_q())))
 
 
 # --- the frame: households, members, places (from the figures table) -------------------------------

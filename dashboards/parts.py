@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
+from portal.months import window_start
 
 from .selectors import Card, Chart, percent, url_or_none
 
@@ -198,7 +199,7 @@ def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
 
     # Per-capita income: the monthly trend over a year (the ledgers' monthly sums per place), and
     # where households stand against the line (each household's twelve months, in its figures row).
-    start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    start = window_start(today)
     months = figures_scope(LedgerMonthFigures.objects.all(), user, focus)
     trend = (
         months.filter(period__gte=start)

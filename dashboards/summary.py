@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.months import window_start
 from relocation.models import Member
 
 from .models import FiguresRebuild, HouseholdFigures
@@ -49,8 +50,7 @@ EMPLOYMENTS = list(Member.Employment.values)
 
 def income_since(today: datetime.date | None = None) -> datetime.date:
     """The first month of the twelve-month income window the dashboards show for ``today``."""
-    today = today or timezone.localdate()
-    return (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    return window_start(today or timezone.localdate())
 
 
 def _created_date() -> str:

@@ -17,18 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import filter_for_department
+from portal.months import first_of_month, month_index
 from relocation.models import FiguresQuerySetMixin, Household, HouseholdScopedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0"), "validators": [MinValueValidator(0)]}
-
-
-def month_index(period: datetime.date) -> int:
-    """Months since year 0: lets SQL compare periods with integer arithmetic on every database."""
-    return period.year * 12 + period.month - 1
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 class RiskType(models.TextChoices):

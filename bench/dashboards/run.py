@@ -122,6 +122,7 @@ def load(n: int) -> bool:
 
     from bench.screening import generate as screening
     from monitoring.models import LedgerEntry, Visit, month_index
+    from portal.months import window_start
     from relocation.models import Household, Member
     from settlements.models import Township
 
@@ -157,7 +158,7 @@ def load(n: int) -> bool:
                 "TRUNCATE monitoring_ledgerentry, monitoring_visit, monitoring_alert, monitoring_monitoringcase CASCADE"
             )
         first = AS_OF.replace(day=1)
-        start = (first - datetime.timedelta(days=335)).replace(day=1)
+        start = window_start(first)
         sizes_sql = "(SELECT household_id, COUNT(*) AS size FROM relocation_member GROUP BY household_id)"
         insert_select(
             LedgerEntry,

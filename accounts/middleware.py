@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -93,3 +94,35 @@ def _verified(user) -> bool:
     # Without OTPMiddleware there is no is_verified(): fail closed rather than let the session go on.
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
+
+
+class PortalLocaleMiddleware:
+    """Simplified Chinese for everyone, whatever language the browser asks for.
+
+    A district portal speaks Chinese; English is shown only to a user who chose it with the
+    language switch (kept on the user, ``User.language``), or, before logging in, to a browser
+    that chose it on the login page (Django's language cookie). Accept-Language is never read.
+    Stands where Django's LocaleMiddleware would, after authentication so that it knows the user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def chosen_language(request) -> str:
+    """The language this request is answered in: the user's choice, else the login page's, else Chinese."""
+    available = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        choice = getattr(user, "language", "")
+    else:
+        choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return choice if choice in available else settings.LANGUAGE_CODE

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # The portal speaks Simplified Chinese whatever the browser asks for; English only when the
+    # user chose it in the menu (accounts.middleware.PortalLocaleMiddleware). Blank: the default.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     class Meta:
         verbose_name = _("user")

@@ -35,7 +35,11 @@ def all_items() -> list[tuple[str, NavItem]]:
 
 
 def items_for(request) -> list[dict]:
-    """The menu for this user: one entry per app, a drop-down where the app offers several pages."""
+    """The menu for this user: one entry per app, a drop-down where the app offers several pages.
+
+    A drop-down's pages are under "children", never "items": in a template ``item.items`` of a
+    dict is the dict's own method, true for every entry.
+    """
     user = request.user
     groups: dict[str, dict] = {}
     for group, item in all_items():
@@ -48,12 +52,12 @@ def items_for(request) -> list[dict]:
         except NoReverseMatch:
             continue
         entry = {"label": item.label, "url": url, "icon": item.icon, "active": request.path.startswith(url)}
-        groups.setdefault(str(group), {"label": group, "icon": item.icon, "items": []})["items"].append(entry)
+        groups.setdefault(str(group), {"label": group, "icon": item.icon, "children": []})["children"].append(entry)
     menu = []
     for group in groups.values():
-        if len(group["items"]) == 1:
-            menu.append(group["items"][0])
+        if len(group["children"]) == 1:
+            menu.append(group["children"][0])
         else:
-            group["active"] = any(i["active"] for i in group["items"])
+            group["active"] = any(i["active"] for i in group["children"])
             menu.append(group)
     return menu

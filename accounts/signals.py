@@ -71,3 +71,16 @@ def forget_login_session(sender, request, user, **kwargs):
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         LoginSession.objects.filter(session_key=key).delete()
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.keep_login_page_language")
+def keep_login_page_language(sender, request, user, **kwargs):
+    """English chosen on the login page stays chosen after it, for a user who never chose before."""
+    from django.conf import settings
+
+    if request is None or user.language:
+        return
+    choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if choice != settings.LANGUAGE_CODE and choice in {code for code, _name in settings.LANGUAGES}:
+        user.language = choice
+        user.save(update_fields=["language"])

@@ -132,3 +132,23 @@ def admin_login(request, extra_context=None):
 
     next_url = request.GET.get("next", resolve_url("admin:index"))
     return redirect(f"{resolve_url('accounts:login')}?{urlencode({'next': next_url})}")
+
+
+@require_http_methods(["POST"])
+def set_language(request):
+    """The language switch: Django's own view (cookie, safe redirect), and the choice kept on the user.
+
+    The portal is Chinese for everyone until a user switches; a signed-in user's choice follows
+    them to every browser they sign in from (accounts.middleware.PortalLocaleMiddleware).
+    """
+    from django.conf import settings
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {code for code, _name in settings.LANGUAGES}:
+        chosen = "" if language == settings.LANGUAGE_CODE else language
+        if request.user.language != chosen:
+            request.user.language = chosen
+            request.user.save(update_fields=["language"])
+    return response

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.views import set_language
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboards:home", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
@@ -13,7 +15,8 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("exchange/", include("exchange.urls")),
     path("notifications/", include("notifications.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The portal's own switch: Django's, plus the choice kept on the user (accounts.views.set_language).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -68,7 +68,10 @@ class HouseholdFigures(models.Model):
     income_since = models.DateField(null=True)
     income_months = models.PositiveSmallIntegerField(default=0)
     income_size = models.PositiveSmallIntegerField(null=True)
-    per_capita_income = models.FloatField(null=True)  # annualised over the months recorded
+    # Net income per person a year (monitoring/income.py): the annual accounting where the thresholds
+    # put it first, else the ledger annualised over the months recorded; NULL: income not known.
+    per_capita_income = models.FloatField(null=True)
+    income_source = models.CharField(max_length=8, blank=True, default="")  # "annual", "ledger" or ""
 
     class Meta:
         default_permissions = ()

@@ -212,7 +212,10 @@ def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
         _("Per-capita monthly income"),
         "line",
         [_("Month"), _("Per-capita income (yuan a month)"), _("Ledgers recorded")],
-        note=_("Income of all sources over the household size, in the monthly ledgers of the last twelve months."),
+        note=_(
+            "Net income (income of all sources less the costs the year's rules deduct) over the household size,"
+            " in the monthly ledgers of the last twelve months."
+        ),
     )
     for row in trend:
         if not row["n"]:
@@ -244,14 +247,18 @@ def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
 
 
 def income_bands_from_ledgers(ledgers, thresholds) -> dict:
-    """Households by annualised per-capita income over ``ledgers``, counted from the ledger rows."""
+    """Households by annualised per-capita net income over ``ledgers``, counted from the ledger rows
+    (households with fewer months than the thresholds require are not known and not counted; the
+    annual accountings count in the figures rows, which this stands in for until tonight's rebuild)."""
+    from monitoring import income
+
     line = float(thresholds.income_line)
     warning = float(thresholds.warning_line)
-    income = F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
     yearly = (
         ledgers.order_by()
         .values("household")
-        .annotate(total=Sum(income), size=Max("household_size"), months=Count("pk"))
+        .annotate(total=Sum(income.expression(thresholds)), size=Max("household_size"), months=Count("pk"))
+        .filter(months__gte=thresholds.min_ledger_months)
         .annotate(per_capita=ExpressionWrapper(F("total") * 12 / (F("size") * F("months")), output_field=FloatField()))
     )
     return yearly.aggregate(

@@ -218,7 +218,7 @@ def figure_counts(figures: QuerySet, *, today, income_since=None, lines: tuple |
     sums["overdue"] = Count("pk", filter=Q(visit_due_on__lt=today))
     if lines is not None:
         line, warning = lines
-        recorded = Q(income_since=income_since, income_months__gt=0, per_capita_income__isnull=False)
+        recorded = Q(income_since=income_since, per_capita_income__isnull=False)  # NULL: income not known
         sums["below"] = Count("pk", filter=recorded & Q(per_capita_income__lt=line))
         sums["warning"] = Count("pk", filter=recorded & Q(per_capita_income__gte=line, per_capita_income__lt=warning))
         sums["above"] = Count("pk", filter=recorded & Q(per_capita_income__gte=warning))

@@ -19,6 +19,7 @@ COUNTED_MODELS = [
     "settlements.SafetyHazard",
     "settlements.ResidentRequest",
     "monitoring.LedgerEntry",
+    "monitoring.AnnualIncome",
     "monitoring.Visit",
     "monitoring.Thresholds",
     "monitoring.Alert",
@@ -120,7 +121,7 @@ def member_changed(sender, instance, raw=False, **kwargs):
 
 
 LEDGER_FIELDS = ("household_id", "period", "wage_income", "business_income", "property_income", "transfer_income",
-                 "household_size")  # fmt: skip
+                 "production_cost", "medical_expense", "schooling_expense", "household_size")  # fmt: skip
 
 
 def _ledger_values(instance) -> tuple:
@@ -128,8 +129,14 @@ def _ledger_values(instance) -> tuple:
 
 
 def _month_change(values: tuple, sign: int) -> tuple:
-    household, period, wage, business, property_, transfer, size = values
-    return household, period, sign * (wage + business + property_ + transfer), sign * size, sign
+    """The net income (monitoring/income.py) a ledger entry adds to its place's month, signed."""
+    from types import SimpleNamespace
+
+    from monitoring import income
+    from monitoring.models import Thresholds
+
+    row = SimpleNamespace(**dict(zip(LEDGER_FIELDS, values, strict=True)))
+    return row.household_id, row.period, sign * income.net(row, Thresholds.for_date()), sign * row.household_size, sign
 
 
 def ledger_saving(sender, instance, raw=False, **kwargs):
@@ -179,6 +186,7 @@ def connect_figures() -> None:
     member = apps.get_model("relocation.Member")
     ledger = apps.get_model("monitoring.LedgerEntry")
     visit = apps.get_model("monitoring.Visit")
+    annual = apps.get_model("monitoring.AnnualIncome")
     pre_save.connect(household_saving, sender=household, dispatch_uid="dashboards.figures.household_saving")
     post_save.connect(household_saved, sender=household, dispatch_uid="dashboards.figures.household")
     post_delete.connect(household_deleted, sender=household, dispatch_uid="dashboards.figures.household")
@@ -186,7 +194,7 @@ def connect_figures() -> None:
     pre_save.connect(ledger_saving, sender=ledger, dispatch_uid="dashboards.figures.ledger_saving")
     post_save.connect(ledger_saved, sender=ledger, dispatch_uid="dashboards.figures.ledger")
     post_delete.connect(ledger_deleted, sender=ledger, dispatch_uid="dashboards.figures.ledger")
-    for model, handler in ((member, member_changed), (visit, visit_changed)):
+    for model, handler in ((member, member_changed), (visit, visit_changed), (annual, visit_changed)):
         uid = f"dashboards.figures.{model._meta.label}"
         post_save.connect(handler, sender=model, dispatch_uid=uid)
         post_delete.connect(handler, sender=model, dispatch_uid=uid)

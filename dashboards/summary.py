@@ -43,8 +43,6 @@ from .models import FiguresRebuild, HouseholdFigures
 log = logging.getLogger(__name__)
 
 CHUNK = 20_000  # households rewritten per statement (and per transaction in a rebuild)
-INCOME = "(wage_income + business_income + property_income + transfer_income)"
-LEDGER_INCOME = "(l.wage_income + l.business_income + l.property_income + l.transfer_income)"
 EMPLOYMENTS = list(Member.Employment.values)
 
 
@@ -61,7 +59,20 @@ def _created_date() -> str:
     return f"date(h.created_at, '{offset:+.0f} hours')"
 
 
-def _household_sql(where: str, *, per_household: bool = False) -> str:
+def _thresholds():
+    from monitoring.models import Thresholds
+
+    return Thresholds.for_date()
+
+
+def _income_params(thresholds) -> dict:
+    from monitoring import income
+
+    first, last = income.annual_years(timezone.localdate())
+    return {"min_months": thresholds.min_ledger_months if thresholds else 6, "annual_from": first, "annual_to": last}
+
+
+def _household_sql(where: str, *, per_household: bool = False, thresholds=None) -> str:
     """INSERT … SELECT … ON CONFLICT DO UPDATE of the figures of the households ``where`` selects.
 
     ``where`` is a condition on a household id column named ``{id}``. Two plans for one result:
@@ -89,17 +100,26 @@ def _household_sql(where: str, *, per_household: bool = False) -> str:
             f"SUM(CASE WHEN employment = '{value}' THEN 1 ELSE 0 END) AS {value}",
             f"SUM(CASE WHEN employment = '{value}' AND {can_work} THEN 1 ELSE 0 END) AS {value}_can_work",
         ]
-    ledger_sums = f"SUM({INCOME}) AS total, COUNT(*) AS months, MAX(household_size) AS size"
+    from monitoring import income
+
+    # Net income (monitoring/income.py): the annual accounting of last year or this year where the
+    # thresholds put it first, else the ledger's months annualised, and only with enough of them.
+    net = income.sql(thresholds)
+    use_annual = "true" if thresholds is None or thresholds.income_source == "annual" else "false"
+    ledger_sums = f"SUM({net}) AS total, COUNT(*) AS months, MAX(household_size) AS size"
     columns = [
         "household_id", "township_id", "settlement_id", "household_type", "placement", "status",
         *member_columns, "visit_due_on", "income_since", "income_months", "income_size", "per_capita_income",
+        "income_source",
     ]  # fmt: skip
     values = [
         "h.id", "h.township_id", "h.settlement_id", "h.household_type", "h.placement", "h.status",
         *[f"COALESCE(m.{c}, 0)" for c in member_columns],
         f"COALESCE(v.next_visit_on, {_created_date()})",
-        "%(since)s", "COALESCE(l.months, 0)", "l.size",
-        "CASE WHEN l.months > 0 AND l.size > 0 THEN l.total * 12.0 / (l.size * l.months) END",
+        "%(since)s", "COALESCE(l.months, 0)", "COALESCE(a.size, l.size)",
+        "CASE WHEN a.size > 0 THEN a.total * 1.0 / a.size"
+        " WHEN l.months >= %(min_months)s AND l.size > 0 THEN l.total * 12.0 / (l.size * l.months) END",
+        "CASE WHEN a.size > 0 THEN 'annual' WHEN l.months >= %(min_months)s AND l.size > 0 THEN 'ledger' ELSE '' END",
     ]  # fmt: skip
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
     if per_household:
@@ -112,7 +132,12 @@ def _household_sql(where: str, *, per_household: bool = False) -> str:
     ) l ON true
     LEFT JOIN LATERAL (
       SELECT next_visit_on FROM monitoring_visit WHERE household_id = h.id ORDER BY visited_on DESC, id DESC LIMIT 1
-    ) v ON true"""
+    ) v ON true
+    LEFT JOIN LATERAL (
+      SELECT {income.sql(thresholds)} AS total, household_size AS size FROM monitoring_annualincome
+      WHERE household_id = h.id AND year >= %(annual_from)s AND year <= %(annual_to)s AND {use_annual}
+      ORDER BY year DESC LIMIT 1
+    ) a ON true"""
     else:
         sources = f"""
     LEFT JOIN (
@@ -128,7 +153,16 @@ def _household_sql(where: str, *, per_household: bool = False) -> str:
       SELECT household_id, next_visit_on,
         ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY visited_on DESC, id DESC) AS nth
       FROM monitoring_visit WHERE {where.format(id="household_id")}
-    ) v ON v.household_id = h.id AND v.nth = 1"""
+    ) v ON v.household_id = h.id AND v.nth = 1
+    LEFT JOIN (
+      SELECT y.household_id, {income.sql(thresholds, "y")} AS total, y.household_size AS size
+      FROM monitoring_annualincome y JOIN (
+        SELECT household_id, MAX(year) AS year FROM monitoring_annualincome
+        WHERE year >= %(annual_from)s AND year <= %(annual_to)s AND {where.format(id="household_id")}
+        GROUP BY household_id
+      ) ly ON ly.household_id = y.household_id AND ly.year = y.year
+      WHERE {use_annual}
+    ) a ON a.household_id = h.id"""
     # WHERE … keeps SQLite from reading ON CONFLICT as a join condition.
     return f"""
     INSERT INTO dashboards_householdfigures ({", ".join(columns)})
@@ -164,6 +198,7 @@ def refresh_households(ids: Iterable[int], *, since: datetime.date | None = None
     if not ids:
         return
     since = since or income_since()
+    thresholds = _thresholds()
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
@@ -172,26 +207,30 @@ def refresh_households(ids: Iterable[int], *, since: datetime.date | None = None
             where = "{id} IN (" + ", ".join(str(i) for i in chunk) + ")"
             params = {"since": _since_param(since)}
             _lock_households(cursor, where, params)
-            cursor.execute(_household_sql(where, per_household=connection.vendor == "postgresql"), params)
+            params |= _income_params(thresholds)
+            sql = _household_sql(where, per_household=connection.vendor == "postgresql", thresholds=thresholds)
+            cursor.execute(sql, params)
             if progress:
                 progress(min(start + CHUNK, len(ids)), len(ids))
 
 
-def _refresh_range(lo: int, hi: int, since: datetime.date) -> None:
+def _refresh_range(lo: int, hi: int, since: datetime.date, thresholds) -> None:
     where = "{id} >= %(lo)s AND {id} < %(hi)s"
     params = {"lo": lo, "hi": hi, "since": _since_param(since)}
     with transaction.atomic(), connection.cursor() as cursor:
         _lock_households(cursor, where, params)
-        cursor.execute(_household_sql(where), params)
+        cursor.execute(_household_sql(where, thresholds=thresholds), params | _income_params(thresholds))
 
 
 # --- monthly ledger sums per place ------------------------------------------------------------------
 
 
 def _month_sql(where: str) -> str:
+    from monitoring import income
+
     return f"""
     INSERT INTO dashboards_ledgermonthfigures (township_id, settlement_id, period, income, people, entries)
-    SELECT h.township_id, h.settlement_id, l.period, SUM({LEDGER_INCOME}),
+    SELECT h.township_id, h.settlement_id, l.period, SUM({income.sql(_thresholds(), "l")}),
       SUM(l.household_size), COUNT(*)
     FROM monitoring_ledgerentry l JOIN relocation_household h ON h.id = l.household_id
     WHERE {where}
@@ -302,8 +341,9 @@ def rebuild(*, today: datetime.date | None = None) -> FiguresRebuild:
     done = 0
     if last is not None:
         lo = bounds.order_by("pk").first()
+        thresholds = _thresholds()
         while lo <= last:
-            _refresh_range(lo, lo + CHUNK, since)
+            _refresh_range(lo, lo + CHUNK, since, thresholds)
             lo += CHUNK
         done = HouseholdFigures.objects.count()
     with transaction.atomic(), connection.cursor() as cursor:

@@ -20,6 +20,8 @@ from accounts.scope import filter_for_department
 from portal.months import first_of_month, month_index
 from relocation.models import FiguresQuerySetMixin, Household, HouseholdScopedQuerySet
 
+from . import income
+
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0"), "validators": [MinValueValidator(0)]}
 
 
@@ -35,6 +37,11 @@ class RiskType(models.TextChoices):
     HOUSING_SAFETY = "housing_safety", _("Housing safety")
     DRINKING_WATER = "drinking_water", _("Drinking water safety")
     OTHER = "other", _("Other")
+
+
+class IncomeSource(models.TextChoices):
+    ANNUAL = "annual", _("Annual accounting where present, else the monthly ledger")
+    LEDGER = "ledger", _("Monthly ledger only")
 
 
 class Thresholds(models.Model):
@@ -92,6 +99,47 @@ class Thresholds(models.Model):
     )
     approval_days = models.PositiveSmallIntegerField(
         _("days for the district approval"), default=7, validators=[MinValueValidator(1)]
+    )
+    # Net income (monitoring/income.py): which costs the year's rules deduct from income.
+    deduct_production_cost = models.BooleanField(
+        _("deduct production and business costs"),
+        default=True,
+        help_text=_("Per-capita net income is income less production and business costs (生产经营性支出)."),
+    )
+    deduct_medical_expense = models.BooleanField(
+        _("deduct medical expenses"),
+        default=False,
+        help_text=_("Deduct the out-of-pocket medical expenses too, where the province's rules say so this year."),
+    )
+    deduct_schooling_expense = models.BooleanField(
+        _("deduct schooling expenses"),
+        default=False,
+        help_text=_("Deduct the schooling expenses too, where the province's rules say so this year."),
+    )
+    income_source = models.CharField(
+        _("income source for screening"),
+        max_length=8,
+        choices=IncomeSource.choices,
+        default=IncomeSource.ANNUAL,
+        help_text=_("Where a household has an annual income accounting of last year or this year, use it."),
+    )
+    min_ledger_months = models.PositiveSmallIntegerField(
+        _("months of ledger needed to know the income"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("With fewer monthly ledgers in the last 12 months the income is not known (never annualised)."),
+    )
+    quiet_days = models.PositiveSmallIntegerField(
+        _("quiet period after a dismissed alert (days)"),
+        default=90,
+        validators=[MaxValueValidator(366)],
+        help_text=_("A rule stays quiet this long after its last alert on a household was dismissed."),
+    )
+    quiet_margin_percent = models.PositiveSmallIntegerField(
+        _("margin that breaks the quiet period (%)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Unless the figure got worse than the dismissed alert's by this much."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -156,6 +204,7 @@ class LedgerEntry(models.Model):
     business_income = models.DecimalField(_("production and business income"), **MONEY)
     property_income = models.DecimalField(_("property income"), **MONEY)
     transfer_income = models.DecimalField(_("transfer income"), **MONEY)
+    production_cost = models.DecimalField(_("production and business costs"), **MONEY)
     medical_expense = models.DecimalField(_("medical expense"), **MONEY)
     schooling_expense = models.DecimalField(_("schooling expense"), **MONEY)
     employed_members = models.PositiveSmallIntegerField(_("employed members"), null=True, blank=True)
@@ -206,18 +255,102 @@ class LedgerEntry(models.Model):
             self.period = first_of_month(self.period)
         if self.period and self.period > timezone.localdate():
             raise ValidationError({"period": _("The month cannot be in the future.")})
+        check_costs(self)
 
     @property
     def total_income(self) -> Decimal:
-        return self.wage_income + self.business_income + self.property_income + self.transfer_income
+        return income.gross(self)
 
     @property
     def rigid_expense(self) -> Decimal:
         return self.medical_expense + self.schooling_expense
 
+    def net_income(self, thresholds=None) -> Decimal:
+        return income.net(self, thresholds if thresholds is not None else Thresholds.for_date(self.period))
+
     @property
-    def per_capita_annualized(self) -> Decimal:
-        return (self.total_income * 12 / max(self.household_size, 1)).quantize(Decimal("0.01"))
+    def per_capita_annualized(self) -> Decimal | None:
+        """This month's net income per person, as a yearly figure (a chart point, never the year's income).
+        Set ``thresholds`` on the entry to spare a query per entry."""
+        thresholds = getattr(self, "thresholds", None) or Thresholds.for_date(self.period)
+        return income.per_capita(self, thresholds)
+
+
+def check_costs(record) -> None:
+    """Bad input of a ledger month or an annual record: production costs larger than all income."""
+    if income.gross(record) < (record.production_cost or 0):
+        raise ValidationError(
+            {"production_cost": _("Production and business costs cannot be larger than the income of all kinds.")}
+        )
+
+
+class AnnualIncome(models.Model):
+    """A household's annual income accounting (年度收入核算): once a year, and at identification and elimination.
+
+    Where the year's thresholds say so, screening and the figures use the latest accounting of last
+    year or this year instead of the monthly ledgers (see ``monitoring/income.py``).
+    """
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Entered by form")
+        IMPORT = "import", _("Imported from a workbook")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="annual_incomes"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
+    household_size = models.PositiveSmallIntegerField(
+        _("household size"), validators=[MinValueValidator(1)], help_text=_("Members counted in the accounting.")
+    )
+    wage_income = models.DecimalField(_("wage income"), **MONEY)
+    business_income = models.DecimalField(_("production and business income"), **MONEY)
+    property_income = models.DecimalField(_("property income"), **MONEY)
+    transfer_income = models.DecimalField(_("transfer income"), **MONEY)
+    production_cost = models.DecimalField(_("production and business costs"), **MONEY)
+    medical_expense = models.DecimalField(_("medical expense"), **MONEY)
+    schooling_expense = models.DecimalField(_("schooling expense"), **MONEY)
+    notes = models.TextField(_("notes"), blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.FORM)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], user_db_constraint=False)
+    objects = FiguredQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household", "-year"]
+        verbose_name = _("annual income accounting")
+        verbose_name_plural = _("annual income accountings")
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="annual_income_one_per_year")]
+        indexes = [models.Index(fields=["year", "household"], name="annual_income_year")]
+
+    def __str__(self):
+        return f"{self.household_id} {self.year}"
+
+    def clean(self):
+        if self.year and self.year > timezone.localdate().year:
+            raise ValidationError({"year": _("The accounting year cannot be in the future.")})
+        if self.household_size is not None and self.household_size < 1:
+            raise ValidationError({"household_size": _("The household size must be at least 1.")})
+        check_costs(self)
+
+    @property
+    def total_income(self) -> Decimal:
+        return income.gross(self)
+
+    def net_income(self, thresholds=None) -> Decimal:
+        return income.net(self, thresholds if thresholds is not None else Thresholds.for_date())
+
+    def per_capita(self, thresholds=None) -> Decimal | None:
+        return income.per_capita(self, thresholds if thresholds is not None else Thresholds.for_date(), months=12)
 
 
 class Visit(models.Model):
@@ -315,6 +448,9 @@ class Alert(models.Model):
     rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
     period = models.DateField(_("period"), null=True, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    # The figure the rule compared (per-capita income, drop %, expense): a quiet period after a
+    # dismissal is broken only when the figure got worse than the dismissed alert's.
+    measure = models.DecimalField(_("measure"), max_digits=14, decimal_places=2, null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     source = models.CharField(_("source"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)

@@ -16,14 +16,16 @@ def household_panels(request, household) -> list[Panel]:
     if user.has_perm("monitoring.view_ledgerentry"):
         entries = list(LedgerEntry.objects.filter(household=household).order_by("-period")[:24])
         thresholds = Thresholds.for_date()
+        for e in entries:
+            e.thresholds = thresholds
         chronological = entries[::-1]
         chart = {
             "months": [f"{e.period:%Y-%m}" for e in chronological],
-            "per_capita": [float(e.per_capita_annualized) for e in chronological],
+            "per_capita": [float(e.per_capita_annualized or 0) for e in chronological],
             "expense": [float(e.rigid_expense) for e in chronological],
             "warning_line": float(thresholds.warning_line) if thresholds else None,
             "labels": {
-                "per_capita": _("Per-capita income (annualised)"),
+                "per_capita": _("Per-capita net income (annualised)"),
                 "expense": _("Rigid expense"),
                 "line": _("Warning line"),
             },

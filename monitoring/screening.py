@@ -3,17 +3,30 @@
 Each rule is one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into the alert table. The unique
 constraint (household, rule, period) makes a run idempotent: running twice, or again after a
 worker died half-way, adds nothing that is already there. A run is incremental by default: it
-screens only the households whose ledger or members changed since the last finished run (plus the
-visits that fell due since), and falls back to a full run when the thresholds in force changed.
+screens only the households whose ledger, annual income accounting or members changed since the
+last finished run, and falls back to a full run when the thresholds in force changed or a month began.
 
-The rules (thresholds from the year's :class:`~monitoring.models.Thresholds`):
-- income_low: over the 12 months ending at the household's latest ledger month, income per person
-  (annualised over the months recorded) is below the income line × the warning multiplier;
-- income_drop: the latest month's income is more than the set percentage below the average of the
-  preceding months compared;
+Income is net income (纯收入, ``monitoring/income.py``). The rules (thresholds from the year's
+:class:`~monitoring.models.Thresholds`):
+- income_low: per-capita net income is below the income line × the warning multiplier. The income is
+  the household's annual income accounting of last year or this year where the thresholds say so,
+  else its ledger's 12 months ending at its latest month, annualised over the months recorded — and
+  only with at least ``min_ledger_months`` of them: with fewer, the income is not known (no alert);
+- income_drop: the latest month's net income is more than the set percentage below the average of
+  the preceding months compared;
 - medical_expense / schooling_expense: the 12 months' spending reaches the threshold;
-- zero_employment: a member is able and willing to work and nobody is employed (period: the month);
-- visit_overdue: the household's next visit was due before today (period: the due date).
+- zero_employment: a member is able and willing to work and nobody is employed (period: the month).
+
+Every rule's hits pass two filters before they become alerts (:func:`_insert`), so that a cadre's
+queue holds what needs a decision:
+- covered: a household with an open monitoring case gets no alert of a kind its case already covers
+  (the rules of the alerts joined to the case, and its risk types: see ``COVERS``);
+- quiet: the latest alert of the same rule on the household was dismissed within ``quiet_days``, and
+  the figure (``Alert.measure``) is not worse than the dismissed alert's by ``quiet_margin_percent``.
+
+Overdue visits are not alerts: they are the work list of visits due (``selectors.visits_overdue_for``).
+Other rules are added as functions returning a SELECT of (hid, rule, period, evidence, measure) and
+listed in :func:`rules`.
 """
 
 # ruff: noqa: S608 - the SQL is assembled from constants of this module; every value is a parameter.
@@ -28,95 +41,176 @@ from django.utils import timezone
 
 from relocation.models import Member
 
-from .models import Alert, ScreeningRun, Thresholds, first_of_month
+from . import income
+from .models import Alert, MonitoringCase, RiskType, ScreeningRun, Thresholds, first_of_month
 from .services import thresholds_in_force
 
 log = logging.getLogger(__name__)
 
-INCOME = "(l.wage_income + l.business_income + l.property_income + l.transfer_income)"
-ALERT_COLUMNS = "household_id, rule, period, evidence, status, source, created_at, resolution"
+ALERT_COLUMNS = "household_id, rule, period, evidence, measure, status, source, created_at, resolution"
+
+# Kinds of risk: rules of one kind are covered together by an open case (a second month below the
+# line and a drop are the same income risk); a rule not listed is its own kind.
+KINDS = {"income_low": "income", "income_drop": "income"}
+# The risk types of a case that cover a kind of screening alert.
+COVERS = {
+    "zero_employment": (RiskType.UNSTABLE_EMPLOYMENT, RiskType.LACK_OF_LABOUR),
+    "medical_expense": (RiskType.ILLNESS,),
+    "schooling_expense": (RiskType.SCHOOLING,),
+}
+# Rules whose figure is worse when lower (per-capita income); the others are worse when higher.
+LOWER_IS_WORSE = ("income_low",)
 
 
 @dataclass
 class Dialect:
     json: str  # the function building a JSON object from key, value pairs
     created_date: str  # the local date a household was registered, from h.created_at
+    vendor: str = "sqlite"
+
+    def has_risk(self, column: str, risk: str) -> str:
+        """Whether the JSON list ``column`` holds ``risk`` (a constant of this module)."""
+        if self.vendor == "postgresql":
+            return f"{column} @> '[\"{risk}\"]'::jsonb"
+        return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = '{risk}')"
 
 
 def _dialect() -> Dialect:
     if connection.vendor == "postgresql":
         return Dialect(
-            json="jsonb_build_object", created_date=f"(h.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date"
+            json="jsonb_build_object",
+            created_date=f"(h.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date",
+            vendor="postgresql",
         )
     # SQLite keeps UTC text; the offset is fixed for China, which has no daylight saving.
     offset = timezone.localtime().utcoffset().total_seconds() / 3600
     return Dialect(json="json_object", created_date=f"date(h.created_at, '{offset:+.0f} hours')")
 
 
-def _insert(select_sql: str, params: dict) -> int:
-    """Insert the alerts a SELECT yields (household_id, rule, period, evidence), skipping existing ones."""
-    # The outer SELECT … WHERE true keeps SQLite from reading ON CONFLICT as a join condition.
+def _kind(column: str) -> str:
+    cases = " ".join(f"WHEN '{rule}' THEN '{kind}'" for rule, kind in KINDS.items())
+    return f"(CASE {column} {cases} ELSE {column} END)"
+
+
+def covered_sql(d: Dialect) -> str:
+    """True when an open case of the household already covers the kind of the hit's rule."""
+    statuses = ", ".join(f"'{s}'" for s in MonitoringCase.OPEN_STATUSES)
+    by_risk = " OR ".join(
+        f"(hits.rule = '{rule}' AND ({' OR '.join(d.has_risk('c.risk_types', r) for r in risks)}))"
+        for rule, risks in COVERS.items()
+    )
+    return f"""EXISTS (
+      SELECT 1 FROM monitoring_monitoringcase c
+      WHERE c.household_id = hits.hid AND c.status IN ({statuses}) AND (
+        EXISTS (SELECT 1 FROM monitoring_alert ca WHERE ca.case_id = c.id AND {_kind("ca.rule")} = {_kind("hits.rule")})
+        OR {by_risk}))"""
+
+
+def quiet_sql() -> str:
+    """True when the household's latest alert of the rule was dismissed lately and the figure is not worse."""
+    lower = ", ".join(f"'{r}'" for r in LOWER_IS_WORSE)
+    return f"""EXISTS (
+      SELECT 1 FROM monitoring_alert q
+      WHERE q.household_id = hits.hid AND q.rule = hits.rule AND q.status = 'dismissed'
+        AND q.resolved_at >= %(quiet_since)s
+        AND NOT EXISTS (SELECT 1 FROM monitoring_alert r
+                        WHERE r.household_id = q.household_id AND r.rule = q.rule AND r.created_at > q.created_at)
+        AND NOT (hits.measure IS NOT NULL AND q.measure IS NOT NULL AND CASE WHEN hits.rule IN ({lower})
+          THEN hits.measure <= q.measure * (100 - %(margin)s) / 100.0
+          ELSE hits.measure >= q.measure * (100 + %(margin)s) / 100.0 END))"""
+
+
+def _insert(select_sql: str, params: dict, d: Dialect) -> int:
+    """Insert the alerts a SELECT yields (hid, rule, period, evidence, measure), skipping existing ones,
+    those an open case covers and those in a quiet period."""
+    # The outer SELECT … WHERE keeps SQLite from reading ON CONFLICT as a join condition.
     sql = (
         f"INSERT INTO monitoring_alert ({ALERT_COLUMNS}) "
-        f"SELECT hid, rule, period, evidence, 'open', 'screening', %(now)s, '' FROM ({select_sql}) hits "
-        "WHERE true ON CONFLICT DO NOTHING"
+        f"SELECT hid, rule, period, evidence, measure, 'open', 'screening', %(now)s, '' FROM ({select_sql}) hits "
+        f"WHERE NOT {covered_sql(d)} AND NOT {quiet_sql()} ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, "now": connection.ops.adapt_datetimefield_value(timezone.now())})
         return max(cursor.rowcount, 0)
 
 
-def ledger_rules_sql(d: Dialect, *, changed_since: bool) -> str:
-    """The four ledger rules as one SELECT: a single pass over each household's last 12 months."""
+def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds | None = None) -> str:
+    """The four income and expense rules as one SELECT: a single pass over each household's last 12
+    months, and the annual accountings where the thresholds put them first."""
+    net = income.sql(thresholds, "l")
     restrict = "WHERE household_id IN (SELECT household_id FROM monitoring_ledgerentry WHERE updated_at >= %(since)s)"
+    annual_changed = "AND a.updated_at >= %(since)s" if changed_since else ""
+    use_annual = thresholds is None or thresholds.income_source == "annual"
     # One pass over the ledger: the window gives each row its household's latest month. (A join
     # against a GROUP BY of the latest months read the 12 million rows once more in every parallel
     # worker: EXPLAIN ANALYZE at a million households.)
     return f"""
     WITH recent AS (
       SELECT household_id, period, month_index, household_size, wage_income, business_income, property_income,
-        transfer_income, medical_expense, schooling_expense,
+        transfer_income, production_cost, medical_expense, schooling_expense,
         MAX(month_index) OVER (PARTITION BY household_id) AS mi
       FROM monitoring_ledgerentry {restrict if changed_since else ""}
     ), agg AS (
       SELECT l.household_id AS hid, MAX(l.period) AS period, COUNT(*) AS n,
-        SUM({INCOME}) AS income,
+        SUM({net}) AS income,
         MAX(CASE WHEN l.month_index = l.mi THEN l.household_size END) AS size,
-        SUM(CASE WHEN l.month_index = l.mi THEN {INCOME} END) AS last_income,
-        SUM(CASE WHEN l.month_index >= l.mi - %(base)s AND l.month_index < l.mi THEN {INCOME} END) AS base_income,
+        SUM(CASE WHEN l.month_index = l.mi THEN {net} END) AS last_income,
+        SUM(CASE WHEN l.month_index >= l.mi - %(base)s AND l.month_index < l.mi THEN {net} END) AS base_income,
         COUNT(CASE WHEN l.month_index >= l.mi - %(base)s AND l.month_index < l.mi THEN 1 END) AS base_n,
         SUM(l.medical_expense) AS medical, SUM(l.schooling_expense) AS schooling
       FROM recent l WHERE l.month_index > l.mi - 12
       GROUP BY l.household_id
+    ), annual AS (
+      SELECT a.household_id AS hid, a.year, a.household_size AS size, {income.sql(thresholds, "a")} AS income,
+        a.updated_at
+      FROM monitoring_annualincome a
+      JOIN (SELECT household_id, MAX(year) AS year FROM monitoring_annualincome
+            WHERE year >= %(annual_from)s AND year <= %(annual_to)s GROUP BY household_id) la
+        ON la.household_id = a.household_id AND la.year = a.year
+      WHERE {"true" if use_annual else "false"}
     )
     SELECT hid, 'income_low' AS rule, period, {d.json}(
         'per_capita_income', ROUND(income * 12.0 / n / size, 2), 'warning_line', %(warning_line)s,
-        'income_line', %(income_line)s, 'months', n, 'household_size', size, 'year', %(year)s) AS evidence
-      FROM agg WHERE income * 12.0 / n / size < %(warning_line)s
+        'income_line', %(income_line)s, 'months', n, 'household_size', size, 'year', %(year)s,
+        'source', 'ledger') AS evidence,
+        ROUND(income * 12.0 / n / size, 2) AS measure
+      FROM agg WHERE n >= %(min_months)s AND income * 12.0 / n / size < %(warning_line)s
+        AND hid NOT IN (SELECT hid FROM annual)
+    UNION ALL
+    SELECT hid, 'income_low', CASE WHEN year = %(annual_to)s THEN %(annual_to_period)s ELSE %(annual_from_period)s END,
+      {d.json}(
+        'per_capita_income', ROUND(income * 1.0 / size, 2), 'warning_line', %(warning_line)s,
+        'income_line', %(income_line)s, 'household_size', size, 'year', %(year)s,
+        'source', 'annual', 'accounting_year', year),
+        ROUND(income * 1.0 / size, 2)
+      FROM annual a WHERE income * 1.0 / size < %(warning_line)s {annual_changed}
     UNION ALL
     SELECT hid, 'income_drop', period, {d.json}(
         'month_income', ROUND(last_income, 2), 'previous_average', ROUND(base_income / base_n, 2),
         'drop_percent', ROUND(100 - last_income * 100.0 / (base_income / base_n), 1), 'threshold_percent', %(drop)s,
-        'months_compared', base_n, 'year', %(year)s)
+        'months_compared', base_n, 'year', %(year)s),
+        ROUND(100 - last_income * 100.0 / (base_income / base_n), 1)
       FROM agg WHERE base_n > 0 AND base_income > 0 AND last_income < base_income / base_n * (100 - %(drop)s) / 100.0
     UNION ALL
     SELECT hid, 'medical_expense', period, {d.json}(
-        'medical_expense', ROUND(medical, 2), 'threshold', %(medical)s, 'months', n, 'year', %(year)s)
+        'medical_expense', ROUND(medical, 2), 'threshold', %(medical)s, 'months', n, 'year', %(year)s),
+        ROUND(medical, 2)
       FROM agg WHERE medical >= %(medical)s
     UNION ALL
     SELECT hid, 'schooling_expense', period, {d.json}(
-        'schooling_expense', ROUND(schooling, 2), 'threshold', %(schooling)s, 'months', n, 'year', %(year)s)
+        'schooling_expense', ROUND(schooling, 2), 'threshold', %(schooling)s, 'months', n, 'year', %(year)s),
+        ROUND(schooling, 2)
       FROM agg WHERE schooling >= %(schooling)s
     """
 
 
-def zero_employment_sql(d: Dialect, *, changed_since: bool) -> str:
+def zero_employment_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds | None = None) -> str:
     employed = ", ".join(f"'{v}'" for v in Member.EMPLOYED)
     restrict = "WHERE m.household_id IN (SELECT household_id FROM relocation_member WHERE updated_at >= %(since)s)"
     return f"""
     SELECT m.household_id AS hid, 'zero_employment' AS rule, %(month)s AS period, {d.json}(
         'able_and_willing', SUM(CASE WHEN m.labour_capacity <> 'none' AND m.willing_to_work THEN 1 ELSE 0 END),
-        'employed', 0, 'members', COUNT(*)) AS evidence
+        'employed', 0, 'members', COUNT(*)) AS evidence, CAST(NULL AS DECIMAL) AS measure
     FROM relocation_member m {restrict if changed_since else ""}
     GROUP BY m.household_id
     HAVING SUM(CASE WHEN m.labour_capacity <> 'none' AND m.willing_to_work THEN 1 ELSE 0 END) > 0
@@ -124,34 +218,10 @@ def zero_employment_sql(d: Dialect, *, changed_since: bool) -> str:
     """
 
 
-def visit_overdue_sql(d: Dialect, *, changed_since: bool) -> str:
-    # Incremental: only households whose due date passed since the last run, or that were visited or
-    # registered since; the others' overdue alerts (one per due date) already exist.
-    changed = """WITH changed AS (
-      SELECT household_id AS hid FROM monitoring_visit
-        WHERE next_visit_on >= %(since_day)s AND next_visit_on < %(as_of)s
-      UNION SELECT household_id FROM monitoring_visit WHERE created_at >= %(since)s
-      UNION SELECT id FROM relocation_household WHERE created_at >= %(since)s
-    )"""
-    only = "AND {} IN (SELECT hid FROM changed)" if changed_since else "AND true"
-    # The latest visit of every household in one sorted pass (a correlated LIMIT 1 subquery ran
-    # twice per household: two million index probes at a million households).
-    return f"""
-    {changed if changed_since else ""}
-    SELECT hid, 'visit_overdue' AS rule, due AS period, {d.json}(
-        'due', due, 'last_visit', last_visit, 'as_of', %(as_of)s) AS evidence
-    FROM (
-      SELECT h.id AS hid, COALESCE(v.next_visit_on, {d.created_date}) AS due, v.visited_on AS last_visit
-      FROM relocation_household h
-      LEFT JOIN (
-        SELECT household_id, visited_on, next_visit_on,
-          ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY visited_on DESC, id DESC) AS nth
-        FROM monitoring_visit WHERE true {only.format("household_id")}
-      ) v ON v.household_id = h.id AND v.nth = 1
-      WHERE true {only.format("h.id")}
-    ) dues
-    WHERE due < %(as_of)s
-    """
+def rules() -> list:
+    """The rule statements of a run, in order. Each: (dialect, changed_since=, thresholds=) -> a SELECT
+    of (hid, rule, period, evidence, measure); add a rule by writing such a function and listing it here."""
+    return [ledger_rules_sql, zero_employment_sql]
 
 
 def params_for(thresholds: Thresholds, as_of: datetime.date, since: datetime.datetime | None, since_day) -> dict:
@@ -163,6 +233,13 @@ def params_for(thresholds: Thresholds, as_of: datetime.date, since: datetime.dat
         "medical": thresholds.medical_expense_threshold,
         "schooling": thresholds.schooling_expense_threshold,
         "year": thresholds.year,
+        "min_months": thresholds.min_ledger_months,
+        "annual_from": income.annual_years(as_of)[0],
+        "annual_to": income.annual_years(as_of)[1],
+        "annual_from_period": datetime.date(income.annual_years(as_of)[0], 12, 1),
+        "annual_to_period": datetime.date(income.annual_years(as_of)[1], 12, 1),
+        "margin": thresholds.quiet_margin_percent,
+        "quiet_since": timezone.now() - datetime.timedelta(days=thresholds.quiet_days),
         "month": first_of_month(as_of),
         "as_of": as_of,
         "since": since,
@@ -173,6 +250,9 @@ def params_for(thresholds: Thresholds, as_of: datetime.date, since: datetime.dat
         # SQLite compares a number with text as text: pass amounts as numbers, dates as Django stores them.
         params.update({k: float(params[k]) for k in ("warning_line", "income_line", "medical", "schooling")})
     params["since"] = ops.adapt_datetimefield_value(since) if since else None
+    params["quiet_since"] = ops.adapt_datetimefield_value(params["quiet_since"])
+    for key in ("month", "annual_from_period", "annual_to_period"):
+        params[key] = ops.adapt_datefield_value(params[key])
     return params
 
 
@@ -197,13 +277,13 @@ def screen(*, full: bool = False, as_of: datetime.date | None = None) -> Screeni
     )
     d = _dialect()
     params = params_for(thresholds, as_of, run.since, previous.as_of if incremental else None)
-    # A new month opens a new period for the zero-employment rule: every household is screened again.
+    # A new month opens a new period for the zero-employment rule and moves the annual accounting
+    # and quiet periods on: every household is screened again.
     same_month = incremental and first_of_month(previous.as_of) == first_of_month(as_of)
     raised = 0
     try:
-        raised += _insert(ledger_rules_sql(d, changed_since=incremental), params)
-        raised += _insert(zero_employment_sql(d, changed_since=same_month), params)
-        raised += _insert(visit_overdue_sql(d, changed_since=incremental), params)
+        for rule_sql in rules():
+            raised += _insert(rule_sql(d, changed_since=same_month, thresholds=thresholds), params, d)
     except Exception as exc:
         ScreeningRun.objects.filter(pk=run.pk).update(
             status=ScreeningRun.Status.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()

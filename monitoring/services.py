@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from relocation.models import Household, Member
 
+from . import income
 from .models import (
     Alert,
     Application,
@@ -268,7 +269,7 @@ def elimination_obstacles(case: MonitoringCase, on: datetime.date | None = None)
             % {"have": len(entries), "n": months}
         )
     line = thresholds.warning_line
-    low = [e for e in entries if e.per_capita_annualized <= line]
+    low = [e for e in entries if (income.per_capita(e, thresholds) or 0) <= line]
     if low:
         reasons.append(
             _("Per-capita income was not above the warning line of %(line)s yuan in: %(months)s.")
@@ -317,6 +318,7 @@ LEDGER_AMOUNTS = [
     "business_income",
     "property_income",
     "transfer_income",
+    "production_cost",
     "medical_expense",
     "schooling_expense",
 ]

@@ -89,7 +89,7 @@ def test_rigid_expense_trips_at_the_threshold_and_passes_below(cast, yearly, fie
     assert rules_of(light) == set()
 
 
-def test_overdue_visit_trips_and_a_visit_not_yet_due_passes(cast, yearly):
+def test_an_overdue_visit_raises_no_alert(cast, yearly):
     late, on_time = household(cast.yangkou), household(cast.yangkou)
     Visit.objects.create(
         household=late, visited_on=datetime.date(2026, 8, 1), findings="ok", next_visit_on=datetime.date(2026, 11, 1)
@@ -103,9 +103,8 @@ def test_overdue_visit_trips_and_a_visit_not_yet_due_passes(cast, yearly):
     for h in (late, on_time):
         give_ledger(h, monthly_income=RICH)
     screen(as_of=AS_OF)
-    alert = Alert.objects.get(household=late)
-    assert (alert.rule, alert.period) == ("visit_overdue", datetime.date(2026, 11, 1))
-    assert rules_of(on_time) == set()
+    # Overdue visits are the work list of visits due (回访逾期), not alerts to verify.
+    assert rules_of(late) == rules_of(on_time) == set()
 
 
 def test_thresholds_changed_by_the_administrator_change_the_result(cast, yearly):
@@ -171,3 +170,51 @@ def test_incremental_run_screens_only_what_changed(cast, yearly):
     assert run.alerts_raised == 1
     assert rules_of(b) == {"income_drop"}
     assert rules_of(a) == set()
+
+
+def test_net_income_counts_costs_and_the_annual_accounting_comes_first(cast, yearly):
+    from monitoring import income
+    from monitoring.models import AnnualIncome
+
+    # 2 people, 2,400 yuan a month: 14,400 a person gross, above the 13,200 warning line; less
+    # 300 yuan of production costs a month, 12,600 net: below it.
+    costly = household(cast.yangkou)
+    give_ledger(costly, monthly_income=2400, production_cost=Decimal("300"))
+    # The same ledger, but last year's accounting says 30,000 net for 2 people: 15,000, above the line.
+    accounted = household(cast.yangkou)
+    give_ledger(accounted, monthly_income=2400, production_cost=Decimal("300"))
+    AnnualIncome.objects.create(
+        household=accounted, year=2025, household_size=2, wage_income=Decimal("32000"), production_cost=Decimal("2000")
+    )
+    # Only five months of ledger (fewer than the 6 required) and no accounting: income not known.
+    unknown = household(cast.yangkou)
+    give_ledger(unknown, monthly_income=POOR, months=5)
+    screen(as_of=AS_OF)
+    alert = Alert.objects.get(household=costly, rule="income_low")
+    assert Decimal(str(alert.evidence["per_capita_income"])) == Decimal("12600")
+    assert alert.evidence["source"] == "ledger"
+    assert rules_of(accounted) == set()
+    assert rules_of(unknown) == set()
+    entry = LedgerEntry.objects.filter(household=costly).first()
+    assert income.net(entry, yearly) == Decimal("2100")
+    # The administrator's year says medical costs are deducted too: the figure follows.
+    yearly.deduct_medical_expense = True
+    entry.medical_expense = Decimal("100")
+    assert income.net(entry, yearly) == Decimal("2000")
+
+
+def test_the_thresholds_can_put_the_ledger_before_the_accounting(cast, yearly):
+    from monitoring.models import AnnualIncome
+
+    h = household(cast.yangkou)
+    give_ledger(h, monthly_income=3000)  # 18,000 a person from the ledger: passes
+    AnnualIncome.objects.create(household=h, year=2026, household_size=2, wage_income=Decimal("20000"))
+    screen(as_of=AS_OF)
+    alert = Alert.objects.get(household=h, rule="income_low")  # 10,000 a person by this year's accounting
+    assert (alert.evidence["source"], alert.evidence["accounting_year"]) == ("annual", 2026)
+    assert alert.period == datetime.date(2026, 12, 1)
+    Alert.objects.all().delete()
+    yearly.income_source = "ledger"
+    yearly.save()
+    screen(as_of=AS_OF)
+    assert rules_of(h) == set()

@@ -21,13 +21,38 @@ class AssistanceSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "measure_deadline_days", "report_due_days"]
 
 
+def _risk_label(value: str) -> str:
+    from monitoring.models import RiskType
+
+    return str(RiskType(value).label) if value in RiskType.values else value
+
+
+class RiskTypeFilter(admin.SimpleListFilter):
+    """Risk types by their Chinese names, not the stored keys."""
+
+    title = gettext_lazy("risk type")
+    parameter_name = "risk_type"
+
+    def lookups(self, request, model_admin):
+        from monitoring.models import RiskType
+
+        return RiskType.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(risk_type=self.value()) if self.value() else queryset
+
+
 @admin.register(MeasureSuggestion)
 class MeasureSuggestionAdmin(admin.ModelAdmin):
     """The suggestion catalogue: administrators edit which measures each risk type suggests."""
 
-    list_display = ["risk_type", "measure_type", "description", "department", "sort_order", "is_active"]
-    list_filter = ["risk_type", "measure_type", "is_active"]
+    list_display = ["risk_type_label", "measure_type", "description", "department", "sort_order", "is_active"]
+    list_filter = [RiskTypeFilter, "measure_type", "is_active"]
     list_editable = ["sort_order", "is_active"]
+
+    @admin.display(description=gettext_lazy("risk type"), ordering="risk_type")
+    def risk_type_label(self, suggestion):
+        return _risk_label(suggestion.risk_type)
 
 
 class TaskAssignmentInline(admin.TabularInline):

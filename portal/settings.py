@@ -245,6 +245,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "head,admin")
 OTP_TOTP_ISSUER = "广丰区后续扶持平台"
 OTP_LOGIN_WINDOW_SECONDS = 5 * 60
+# The admin never shows an authenticator's secret or QR code: whoever reads it could make the codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Idle timeout (no request for 30 minutes) and absolute timeout (10 hours after login, however
 # busy), both enforced by accounts.middleware; the cookie itself dies with the browser.

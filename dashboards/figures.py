@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from relocation.models import Household, Member
 from settlements.models import Settlement, Township
@@ -159,20 +160,26 @@ def frame(user, focus: Focus, rows: list[dict], cards: list[Card], charts: list[
 
     cards.extend(
         [
-            Card("households", _("Households"), total_households, _("households"), household_list_url(focus)),
+            Card(
+                "households",
+                _("Households"),
+                total_households,
+                pgettext("unit", "households"),
+                household_list_url(focus),
+            ),
             Card("people", _("People"), total_people, _("people")),
             Card(
                 "monitored",
                 _("Monitoring objects"),
                 status[Household.Status.MONITORED],
-                _("households"),
+                pgettext("unit", "households"),
                 household_list_url(focus, status=Household.Status.MONITORED),
             ),
             Card(
                 "zero_employment",
                 _("Zero-employment households"),
                 total_zero,
-                _("households"),
+                pgettext("unit", "households"),
                 zero_url,
                 hint=_("The goal is 0: every household with someone able and willing to work has a member in work."),
                 alarm=total_zero > 0,

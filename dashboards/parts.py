@@ -13,6 +13,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Su
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.scope import scope_of
 from portal.months import window_start
@@ -113,7 +114,7 @@ def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
             "open_alerts",
             _("Alerts awaiting verification"),
             ages["total"],
-            _("alerts"),
+            pgettext("unit", "alerts"),
             link(user, "monitoring.view_alert", focus, "monitoring:alert_list", {"status": "open"}, places=EVERY_LEVEL),
         )
     )  # fmt: skip
@@ -122,7 +123,7 @@ def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
             "identification_overdue",
             _("Verifications overdue"),
             ages["overdue"],
-            _("alerts"),
+            pgettext("unit", "alerts"),
             hint=_("Alerts not verified within %(days)s days of being raised.") % {"days": verify_days},
             alarm=ages["overdue"] > 0,
         )
@@ -154,7 +155,7 @@ def monitoring_part(*, user, focus, households, rows, cards, charts) -> None:
             "open_cases",
             _("Open monitoring cases"),
             found["total"],
-            _("households"),
+            pgettext("unit", "households"),
             link(
                 user,
                 "monitoring.view_monitoringcase",

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from relocation.idnumbers import mask_id_number, mask_phone
@@ -120,7 +121,8 @@ def export_members(request):
             yield r
 
     columns = [
-        _("Household code"), _("Name"), _("ID number"), _("Sex"), _("Birth date"), _("Relation to head"),
+        _("Household code"), pgettext("person", "Name"), _("ID number"),
+        _("Sex"), _("Birth date"), _("Relation to head"),
         _("Labour capacity"), _("Willing to work"), _("Health"), _("Disability grade"), _("Schooling"),
         _("Currently in school"), _("Employment"), _("Employer or workplace"), _("Phone"),
     ]  # fmt: skip

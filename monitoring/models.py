@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import filter_for_department
@@ -698,7 +699,7 @@ class RosterRow(models.Model):
     )
     row_number = models.PositiveIntegerField(_("row"))
     id_number = models.CharField(_("ID number"), max_length=18)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     member = models.ForeignKey(

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import get_for_user_or_404, scope_of
@@ -558,7 +558,15 @@ def roster_detail(request, roster_pk):
             request=request,
             filename=export_filename(f"部门筛查反馈_{roster.pk}"),
             title=roster.title,
-            columns=[_("Row"), _("ID number"), _("Name"), _("Detail"), _("Amount (yuan)"), _("Township"), _("Outcome")],
+            columns=[
+                _("Row"),
+                _("ID number"),
+                pgettext("person", "Name"),
+                _("Detail"),
+                _("Amount (yuan)"),
+                _("Township"),
+                _("Outcome"),
+            ],
             rows=data,
             object_type="monitoring.rosterrow",
             subtitle=f"{roster.department} {roster.period}",

@@ -1,5 +1,13 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.nav import NavItem
 
-NAV = [NavItem(_("Households"), "relocation:household_list", "people", "relocation.view_household", order=20)]
+NAV = [
+    NavItem(
+        pgettext_lazy("section", "Households"),
+        "relocation:household_list",
+        "people",
+        "relocation.view_household",
+        order=20,
+    )
+]

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from relocation.idnumbers import mask_phone
 
@@ -336,7 +337,7 @@ DISPUTES = Ledger(
         Column(_("Parties"), _attr("parties")),
         Column(_("What it is about"), _attr("summary"), in_list=False),
         Column(_("Mediator"), _attr("mediator")),
-        Column(_("Outcome"), _choice("outcome")),
+        Column(pgettext_lazy("dispute", "Outcome"), _choice("outcome")),
         Column(_("Agreement or result"), _attr("agreement"), in_list=False),
         Column(_("Closed on"), lambda o, mask: o.closed_on or ""),
     ],

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .base import SiteLedgerRecord
@@ -64,7 +65,7 @@ class DisputeMediation(SiteLedgerRecord):
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Being mediated")
-        RESOLVED = "resolved", _("Resolved")
+        RESOLVED = "resolved", pgettext_lazy("dispute", "Resolved")
         PARTLY = "partly", _("Partly resolved")
         FAILED = "failed", _("Not resolved")
         REFERRED = "referred", _("Referred to another body")
@@ -74,7 +75,9 @@ class DisputeMediation(SiteLedgerRecord):
     parties = models.CharField(_("parties"), max_length=200)
     summary = models.TextField(_("what it is about"))
     mediator = models.CharField(_("mediator"), max_length=80)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(
+        pgettext_lazy("dispute", "outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
     agreement = models.TextField(_("agreement or result"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 

@@ -126,6 +126,7 @@ def _reseed() -> None:
         "relocation",
         "monitoring",
         "assistance",
+        "programmes",
         "dashboards",
         "exchange",
         "notifications",

@@ -719,6 +719,11 @@ def report_create(request, task_pk):
             "text": returned.text,
             "figures": "\n".join(f"{k}: {v}" for k, v in returned.figures.items()),
         }
+    if request.GET.get("from_ledger"):
+        choices = [p for p, _label in _periods(task)]
+        period = request.GET.get("period") if request.GET.get("period") in choices else choices[-1]
+        start = datetime.date.fromisoformat(period)
+        initial |= {"period": period, "figures": _ledger_figures(task, start, task.period_end(start), request.user)}
     units = [(a.pk, a.unit_name) for a in own.values()] if len(own) > 1 else None
     form = forms.ProgressReportForm(request.POST or None, periods=_periods(task), units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -741,8 +746,39 @@ def report_create(request, task_pk):
     return render(
         request,
         "assistance/report_form.html",
-        {"form": form, "task": task, "assignment": assignment, "returned": returned, "several_units": bool(units)},
+        {
+            "form": form,
+            "task": task,
+            "assignment": assignment,
+            "returned": returned,
+            "several_units": bool(units),
+            "ledger_periods": _periods(task),
+        },
     )
+
+
+def _ledger_figures(task: PolicyTask, start: datetime.date, end: datetime.date, user) -> str:
+    """The period's figures counted from the ledgers that record the task's work, as "name: value" lines.
+
+    Apps above this one contribute them without being imported here: ``<app>/figures.py`` defines
+    ``report_figure_lines(code, start, end, user)``.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    lines = []
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.figures")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.figures":
+                raise
+            continue
+        hook = getattr(module, "report_figure_lines", None)
+        if hook is not None:
+            lines.append(hook(task.code, start, end, user))
+    return "\n".join(line for line in lines if line)
 
 
 @login_required

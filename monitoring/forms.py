@@ -68,6 +68,7 @@ class IdentifyForm(BootstrapFormMixin, forms.Form):
         Alert.Rule.ROSTER_HIT: MonitoringCase.Channel.DEPARTMENT_SCREENING,
         Alert.Rule.CADRE_CHECK: MonitoringCase.Channel.CADRE_CHECK,
         Alert.Rule.HAZARD: MonitoringCase.Channel.CADRE_CHECK,
+        Alert.Rule.LOAN_OVERDUE: MonitoringCase.Channel.DEPARTMENT_SCREENING,
     }
 
     def __init__(self, *args, alert: Alert, **kwargs):

@@ -431,6 +431,7 @@ class Alert(models.Model):
         SELF_APPLICATION = "self_application", _("Household's own application")
         CADRE_CHECK = "cadre_check", _("Reported by a cadre")
         HAZARD = "hazard", _("Serious household hazard")
+        LOAN_OVERDUE = "loan_overdue", _("Loan overdue")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Awaiting verification")

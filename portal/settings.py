@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "relocation",
     "monitoring",
     "assistance",
+    "programmes",
     "dashboards",
     "exchange",
     "notifications",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("households/", include("relocation.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("assistance/", include("assistance.urls")),
+    path("programmes/", include("programmes.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("exchange/", include("exchange.urls")),
     path("notifications/", include("notifications.urls")),

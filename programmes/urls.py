@@ -36,6 +36,9 @@ urlpatterns = [
     path("loans/<int:loan_pk>/extensions/", views.loan_extend, name="loan_extend"),
     path("library/<int:project_pk>/allocations/", views.project_allocate, name="project_allocate"),
     path("benefits/summary/", views.benefit_summary, name="benefit_summary"),
+    path("trainings/import/", views.training_import, name="training_import"),
+    path("trainings/import/confirm/", views.training_import_confirm, name="training_import_confirm"),
+    path("trainings/import/template.xlsx", views.training_import_template, name="training_import_template"),
 ]
 
 for prefix, slug, name, key, pages in LEDGER_ROUTES:

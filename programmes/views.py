@@ -2,9 +2,12 @@
 ledger described in ``programmes.ledgers``; the rows kept under a row (workers, repayments, allocations)
 have their own small views."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import get_for_user_or_404
 from assistance.models import EmploymentRecord
+from exchange import reader
 from exchange.export import export_filename, xlsx_response
 from portal.pagination import paginate
 from relocation.idnumbers import mask_id_number
 from settlements.history import changes_of
 from settlements.ledgers import LedgerFilterForm
 
-from . import coverage, selectors, services
+from . import coverage, imports, selectors, services
 from .forms import (
     AllocationForm,
     ExtensionForm,
@@ -137,6 +141,8 @@ def ledger_list(request, ledger):
         extra["return_url"] = reverse("programmes:relief_return")
     if ledger.slug == "benefits":
         extra["summary_url"] = reverse("programmes:benefit_summary")
+    if ledger.slug == "trainings" and request.user.has_perm("assistance.add_trainingrecord"):
+        extra["import_url"] = reverse("programmes:training_import")
     if ledger.slug == "workshops":
         extra["preferential_url"] = reverse("programmes:workshop_preferential")
     return render(
@@ -520,3 +526,83 @@ def policy_coverage(request):
         raise PermissionDenied
     measures = coverage.coverage_for(request.user)
     return render(request, "programmes/coverage.html", {"measures": measures})
+
+
+# Training rosters from Excel ----------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "programmes_training_import"
+
+
+def _stored_roster(request):
+    name = request.session.get(IMPORT_SESSION_KEY)
+    return name if name and default_storage.exists(name) else None
+
+
+@login_required
+@permission_required("assistance.add_trainingrecord", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def training_import(request):
+    """Upload a training roster: every bad cell is named before anything is written."""
+    context = {"ledger": LEDGERS["trainings"], "max_mb": reader.max_upload_bytes() // (1024 * 1024)}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["problem"] = _("Choose the roster's Excel file.")
+        elif upload.size > reader.max_upload_bytes():
+            context["problem"] = _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
+        else:
+            old = _stored_roster(request)
+            if old:
+                default_storage.delete(old)
+            name = default_storage.save(f"programmes/imports/{uuid.uuid4().hex}.xlsx", upload)
+            request.session[IMPORT_SESSION_KEY] = name
+            try:
+                result = imports.analyse(default_storage.path(name), user=request.user)
+            except reader.BadFile as exc:
+                context["problem"] = str(exc)
+            else:
+                context["result"] = result
+    return render(request, "programmes/training_import.html", context, status=400 if "problem" in context else 200)
+
+
+@login_required
+@permission_required("assistance.add_trainingrecord", raise_exception=True)
+@require_POST
+def training_import_confirm(request):
+    """Check the uploaded roster again and write it, all rows or none."""
+    name = _stored_roster(request)
+    if name is None:
+        messages.error(request, _("Upload the roster again: the uploaded file is no longer there."))
+        return redirect("programmes:training_import")
+    try:
+        result = imports.analyse(default_storage.path(name), user=request.user)
+    except reader.BadFile as exc:
+        messages.error(request, str(exc))
+        return redirect("programmes:training_import")
+    if result.error_count:
+        messages.error(request, _("The roster has errors; nothing was written."))
+        return render(request, "programmes/training_import.html", {"ledger": LEDGERS["trainings"], "result": result},
+                      status=400)  # fmt: skip
+    added = imports.apply(result, actor=request.user)
+    default_storage.delete(name)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        _("%(n)s trainings added; %(u)s were already recorded.") % {"n": added, "u": result.unchanged},
+    )
+    return redirect("programmes:training_list")
+
+
+@login_required
+@permission_required("assistance.add_trainingrecord", raise_exception=True)
+@require_GET
+def training_import_template(request):
+    """The roster's template: its headers and one example row."""
+    return xlsx_response(
+        request=request,
+        filename=export_filename(_("Training roster template")),
+        title=str(imports.SPEC.title),
+        columns=[str(c.header) for c in imports.COLUMNS],
+        rows=[[c.example for c in imports.COLUMNS]],
+        object_type="assistance.trainingrecord",
+    )

@@ -19,6 +19,9 @@ LIST_URLS = {
     "programmes:coverage",
     "programmes:workshop_preferential",
     "programmes:benefit_summary",
+    "programmes:training_import",
+    "programmes:training_import_confirm",
+    "programmes:training_import_template",
     # Workbooks too: the matrix reads their cells.
     "programmes:relief_return",
     *[f"programmes:{name}_{page}" for name in _LEDGERS for page in ("list", "create", "export")],

@@ -164,8 +164,8 @@ def export_ledgers(request):
         entries.order_by("household__code", "period")
         .values_list(
             "household__code", "household__head_name", "household__township__name", "period", "household_size",
-            "wage_income", "business_income", "property_income", "transfer_income", "medical_expense",
-            "schooling_expense", "employed_members", "community_integration", "notes",
+            "wage_income", "business_income", "property_income", "transfer_income", "production_cost",
+            "medical_expense", "schooling_expense", "employed_members", "community_integration", "notes",
         )
         .iterator(chunk_size=CHUNK)
     )  # fmt: skip
@@ -174,13 +174,14 @@ def export_ledgers(request):
         for r in qs:
             r = list(r)
             r[3] = f"{r[3]:%Y-%m}"
-            r[12] = integration.get(r[12], r[12])
+            r[13] = integration.get(r[13], r[13])
             yield r
 
     columns = [
         _("Household code"), _("Head of household"), _("Township"), _("Month"), _("Household size"),
         _("Wage income"), _("Production and business income"), _("Property income"), _("Transfer income"),
-        _("Medical expense"), _("Schooling expense"), _("Employed members"), _("Community integration"),
+        _("Production and business costs"), _("Medical expense"), _("Schooling expense"), _("Employed members"),
+        _("Community integration"),
         _("Notes"),
     ]  # fmt: skip
     return xlsx_response(

@@ -40,14 +40,20 @@ Progress = Callable[[str, int, int], None]
 
 
 def _specs():
+    from monitoring.income_import import INCOMES
     from monitoring.resources import LEDGERS
     from relocation.resources import HOUSEHOLDS, MEMBERS
 
-    return {"households": HOUSEHOLDS, "members": MEMBERS, "ledgers": LEDGERS}
+    return {"households": HOUSEHOLDS, "members": MEMBERS, "ledgers": LEDGERS, "incomes": INCOMES}
 
 
 # Which sheet kinds an import of each kind takes from a workbook.
-ACCEPTS = {"households": ("households", "members"), "members": ("members",), "ledgers": ("ledgers",)}
+ACCEPTS = {
+    "households": ("households", "members"),
+    "members": ("members",),
+    "ledgers": ("ledgers",),
+    "incomes": ("incomes",),  # annual income accounting: monitoring/income_import.py
+}
 
 
 @dataclass
@@ -554,6 +560,9 @@ def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | 
 # Ledgers
 
 
+LEDGER_INCOME_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income")
+
+
 def _check_ledgers(rows, analysis, gate, report):
     from monitoring.models import LedgerEntry
 
@@ -594,6 +603,10 @@ def _check_ledgers(rows, analysis, gate, report):
                 continue
             if v["period"] > timezone.localdate():
                 analysis.error(row.sheet, row.number, row.headers["period"], _("The month lies in the future."))
+                continue
+            if (v.get("production_cost") or 0) > sum(v.get(f) or 0 for f in LEDGER_INCOME_FIELDS):
+                message = _("Production and business costs cannot be larger than the income of all kinds.")
+                analysis.error(row.sheet, row.number, row.headers["production_cost"], message)
                 continue
             seen[k] = row.number
             candidates.append(row)
@@ -713,6 +726,10 @@ def _check(parsed: Parsed, *, user, progress: Progress | None = None) -> Analysi
         _check_members(rows, analysis, gate, report, dict.fromkeys(new_households))
     for report, rows in by_kind.get("ledgers", ()):
         _check_ledgers(rows, analysis, gate, report)
+    for report, rows in by_kind.get("incomes", ()):
+        from monitoring import income_import
+
+        income_import.check(rows, analysis, gate, report)
     for report in analysis.sheets:
         report.invalid = sum(1 for sheet, _r in analysis.invalid_rows if sheet == report.name)
     if progress:
@@ -778,6 +795,10 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
         creates = [{**v, **fixed, "month_index": month_index(v["period"])} for v in analysis.creates.get("ledgers", [])]
         starting(LedgerEntry)
         written["ledgers"] = _write(LedgerEntry, creates, analysis.updates.get("ledgers", []), writer=writer, tick=tick)
+    if analysis.creates.get("incomes") or analysis.updates.get("incomes"):
+        from monitoring import income_import
+
+        written["incomes"] = income_import.write(analysis, actor=actor, writer=writer, tick=tick)
     _refresh_figures(analysis, members, member_updates, before, progress=progress)
     return {k: v for k, v in written.items() if v}
 
@@ -822,6 +843,10 @@ def _refresh_figures(
     ledger_rows = [*analysis.creates.get("ledgers", []), *(v for _pk, _c, v in analysis.updates.get("ledgers", []))]
     ledgers = {v["household_id"] for v in ledger_rows}
     touched |= ledgers
+    if analysis.creates.get("incomes") or analysis.updates.get("incomes"):
+        from monitoring import income_import
+
+        touched |= income_import.households(analysis)
     summary.refresh_households(
         touched, progress=(lambda done, total: progress("figures", done, total)) if progress else None
     )

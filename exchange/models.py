@@ -23,6 +23,7 @@ class ImportRecord(models.Model):
         HOUSEHOLDS = "households", _("Households (with members)")
         MEMBERS = "members", _("Household members")
         LEDGERS = "ledgers", _("Monitoring ledgers")
+        INCOMES = "incomes", _("Annual income accounting")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")

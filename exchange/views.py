@@ -24,6 +24,7 @@ WRITE_PERMISSIONS = {
                    "relocation.change_member"],
     "members": ["relocation.add_member", "relocation.change_member"],
     "ledgers": ["monitoring.add_ledgerentry", "monitoring.change_ledgerentry"],
+    "incomes": ["monitoring.add_annualincome", "monitoring.change_annualincome"],
 }  # fmt: skip
 
 

@@ -2,7 +2,8 @@
 
 - After a screening run that raised alerts, each member of township and site staff whose area got
   some hears at once how many, with a link to them in the queue (one notification per run).
-- The daily digest: each member of township and site staff hears of new alerts and overdue visits.
+- The daily digest: each member of township and site staff hears of new alerts and of the overdue
+  visits of the work list (回访逾期), which are not alerts.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from django.utils.translation import override
 from notifications.services import notify
 
 from .models import Alert, ScreeningRun
-from .selectors import STAFF_ROLES, visits_due_for
+from .selectors import STAFF_ROLES, visits_overdue_for
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def digest_send(*, on: datetime.date | None = None) -> int:
     users = get_user_model().objects.filter(is_active=True, role__in=STAFF_ROLES)
     for user in users.iterator():
         new_alerts = Alert.objects.for_user(user).open().filter(created_at__gte=since).count()
-        overdue = visits_due_for(user, within_days=-1, today=on).count()
+        overdue = visits_overdue_for(user, today=on).count()
         if not (new_alerts or overdue):
             continue
         with override("zh-hans"):
@@ -82,8 +83,8 @@ def digest_send(*, on: datetime.date | None = None) -> int:
                 users=[user],
                 kind="monitoring.digest",
                 title=_("Daily digest: %(a)s new alerts, %(v)s overdue visits") % {"a": new_alerts, "v": overdue},
-                body=_("Open the alert queue and your visits due to deal with them."),
-                url=reverse("monitoring:alert_list") if new_alerts else reverse("monitoring:visits_due"),
+                body=_("Open the alert queue and the overdue visits (回访逾期) to deal with them."),
+                url=reverse("monitoring:alert_list") if new_alerts else reverse("monitoring:visits_overdue"),
                 dedupe_key=f"monitoring-digest-{on.isoformat()}",
             )
     return sent

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.widgets import BootstrapFormMixin
 from relocation.models import Member
 
-from .models import Alert, Application, DepartmentRoster, LedgerEntry, MonitoringCase, RiskType
+from .models import Alert, AnnualIncome, Application, DepartmentRoster, LedgerEntry, MonitoringCase, RiskType
 
 
 class DateInput(forms.DateInput):
@@ -164,6 +164,7 @@ class LedgerEntryForm(BootstrapFormMixin, forms.ModelForm):
             "business_income",
             "property_income",
             "transfer_income",
+            "production_cost",
             "medical_expense",
             "schooling_expense",
             "community_integration",
@@ -225,3 +226,33 @@ class RosterUploadForm(BootstrapFormMixin, forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
         return upload
+
+
+class AnnualIncomeForm(BootstrapFormMixin, forms.ModelForm):
+    """The year's income accounting of one household (年度收入核算), in yuan for the whole year."""
+
+    class Meta:
+        model = AnnualIncome
+        fields = [
+            "year",
+            "household_size",
+            "wage_income",
+            "business_income",
+            "property_income",
+            "transfer_income",
+            "production_cost",
+            "medical_expense",
+            "schooling_expense",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("The accounting year cannot be in the future."))
+        return year
+
+    def validate_unique(self):
+        # The service updates the year's accounting when there is one: no "already exists" error.
+        pass

@@ -505,6 +505,12 @@ class Alert(models.Model):
     def __str__(self):
         return f"{self.get_rule_display()} {self.period or ''}"
 
+    def evidence_rows(self) -> list[tuple[str, str]]:
+        """The evidence with Chinese labels, units and formatted values (monitoring/evidence.py)."""
+        from .evidence import rows
+
+        return rows(self.evidence)
+
     def verification_due(self, thresholds: "Thresholds | None") -> datetime.date | None:
         if thresholds is None:
             return None

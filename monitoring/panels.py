@@ -38,6 +38,8 @@ def household_panels(request, household) -> list[Panel]:
                 order=30,
             )
         )
+    if user.has_perm("monitoring.view_annualincome"):
+        panels.append(_income_panel(household))
     if user.has_perm("monitoring.view_visit"):
         visits = list(
             Visit.objects.filter(household=household)
@@ -60,3 +62,29 @@ def household_panels(request, household) -> list[Panel]:
             )
         )
     return panels
+
+
+def _income_panel(household) -> Panel:
+    """The income the portal counts for the household (net, the source it came from) or "not known",
+    and its annual income accountings."""
+    from dashboards.models import HouseholdFigures
+
+    from . import income
+    from .models import AnnualIncome
+
+    thresholds = Thresholds.for_date()
+    figures = HouseholdFigures.objects.filter(household=household).first()
+    records = list(AnnualIncome.objects.filter(household=household).order_by("-year")[:10])
+    for r in records:
+        r.per_capita_net = income.per_capita(r, thresholds, months=12)
+    return Panel(
+        _("Income"),
+        "monitoring/panels/income.html",
+        {
+            "figures": figures,
+            "records": records,
+            "thresholds": thresholds,
+            "needed": thresholds.min_ledger_months if thresholds else 6,
+        },
+        order=29,
+    )

@@ -9,6 +9,7 @@ _READ = [
     "monitoring.view_monitoringcase",
     "monitoring.view_application",
     "monitoring.view_thresholds",
+    "monitoring.view_annualincome",
 ]
 _FIELD = [
     *_READ,
@@ -16,6 +17,8 @@ _FIELD = [
     "monitoring.change_ledgerentry",
     "monitoring.add_visit",
     "monitoring.add_application",
+    "monitoring.add_annualincome",
+    "monitoring.change_annualincome",
 ]
 
 ROLE_PERMISSIONS = {

@@ -58,6 +58,13 @@ LEDGER_COLUMNS = [
     Column("property_income", label(LedgerEntry, "property_income"), money, ("财产性收入",), example=0),
     Column("transfer_income", label(LedgerEntry, "transfer_income"), money, ("转移性收入",), example=200),
     Column(
+        "production_cost",
+        label(LedgerEntry, "production_cost"),
+        money,
+        ("生产经营性支出", "生产经营支出", "经营性支出"),
+        example=0,
+    ),
+    Column(
         "medical_expense",
         label(LedgerEntry, "medical_expense"),
         money,

@@ -54,3 +54,9 @@ def visits_due_for(user, *, within_days: int = 14, today: datetime.date | None =
         .annotate(visit_due_on=F("figures__visit_due_on"), last_visit_on=Subquery(latest.values("visited_on")[:1]))
         .order_by(F("visit_due_on").asc(), "code")
     )
+
+
+def visits_overdue_for(user, *, today: datetime.date | None = None) -> QuerySet:
+    """The work list of overdue visits (回访逾期): the user's households whose visit was due before
+    ``today``, most overdue first. Overdue visits are this list, not alerts to verify."""
+    return visits_due_for(user, within_days=-1, today=today)

@@ -15,6 +15,7 @@ from relocation.models import Household, Member
 from . import income
 from .models import (
     Alert,
+    AnnualIncome,
     Application,
     DepartmentRoster,
     LedgerEntry,
@@ -322,6 +323,42 @@ LEDGER_AMOUNTS = [
     "medical_expense",
     "schooling_expense",
 ]
+
+
+ANNUAL_AMOUNTS = [*LEDGER_AMOUNTS]
+
+
+@transaction.atomic
+def annual_income_save(
+    *,
+    household: Household,
+    year: int,
+    household_size: int,
+    actor=None,
+    source: str = "form",
+    notes: str = "",
+    **amounts: Decimal,
+) -> AnnualIncome:
+    """Create or update the household's income accounting for ``year`` (one per year); refuses a
+    future year, a household of nobody and costs larger than the income (ValidationError)."""
+    unknown = set(amounts) - set(ANNUAL_AMOUNTS)
+    if unknown:
+        raise TypeError(f"unknown income fields: {sorted(unknown)}")
+    for name, value in amounts.items():
+        if value is not None and Decimal(value) < 0:
+            raise ValidationError({name: _("An amount cannot be negative.")})
+    record = AnnualIncome.objects.filter(household=household, year=year).first() or AnnualIncome(
+        household=household, year=year
+    )
+    for name, value in amounts.items():
+        setattr(record, name, Decimal(value or 0))
+    record.household_size = household_size
+    record.notes = notes or record.notes
+    record.source = source
+    record.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.full_clean(exclude=["household"])
+    record.save()
+    return record
 
 
 def employment_snapshot(household: Household) -> tuple[int, list[dict]]:

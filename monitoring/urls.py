@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_income
 
 app_name = "monitoring"
 
@@ -8,8 +8,12 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alert_list"),
     path("alerts/<int:alert_pk>/", views.alert_detail, name="alert_detail"),
     path("visits/due/", views.visits_due, name="visits_due"),
+    path("visits/overdue/", views.visits_overdue, name="visits_overdue"),
     path("households/<int:household_pk>/visit/", views.visit_create, name="visit_create"),
     path("households/<int:household_pk>/ledger/", views.ledger_create, name="ledger_create"),
+    path("households/<int:household_pk>/annual-income/", views_income.annual_income_edit, name="annual_income_edit"),
+    path("income/annual/", views_income.annual_income_list, name="annual_income_list"),
+    path("income/unknown/", views_income.income_unknown, name="income_unknown"),
     path("households/<int:household_pk>/application/", views.application_create, name="application_create"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:case_pk>/", views.case_detail, name="case_detail"),

@@ -32,7 +32,7 @@ from .forms import (
 )
 from .models import Alert, DepartmentRoster, MonitoringCase, ScreeningRun, Thresholds
 from .roster import RosterError, parse_roster
-from .selectors import visits_due_for
+from .selectors import visits_due_for, visits_overdue_for
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -161,7 +161,9 @@ def alert_list(request):
 
 
 def _evidence_text(alert: Alert) -> str:
-    return "；".join(f"{k}: {v}" for k, v in (alert.evidence or {}).items())
+    from .evidence import text
+
+    return text(alert.evidence)
 
 
 @login_required
@@ -247,6 +249,68 @@ def visits_due(request):
     page = paginate(request, households)
     return render(
         request, "monitoring/visits_due.html", {"page_obj": page, "households": page.object_list, "today": today}
+    )
+
+
+@login_required
+@permission_required("monitoring.add_visit", raise_exception=True)
+@require_GET
+def visits_overdue(request):
+    """The work list of overdue visits (回访逾期) for township and site staff; searchable, exportable."""
+    today = timezone.localdate()
+    households = visits_overdue_for(request.user, today=today).select_related("township", "settlement")
+    term = (request.GET.get("q") or "").strip()[:50]
+    if term:
+        households = households.filter(Q(code__icontains=term) | Q(head_name__icontains=term))
+    township = int_param(request, "township")
+    if township:
+        households = households.filter(township_id=township)
+    if _wants_export(request):
+        rows = (
+            (
+                h.code,
+                h.head_name,
+                h.township.name,
+                h.settlement.name if h.settlement else "",
+                h.get_status_display(),
+                h.last_visit_on,
+                h.visit_due_on,
+                (today - h.visit_due_on).days,
+            )
+            for h in households.iterator(chunk_size=2000)
+        )
+        return xlsx_response(
+            request=request,
+            filename=export_filename("回访逾期清单"),
+            title=_("Overdue visits"),
+            columns=[
+                _("Household code"),
+                _("Head of household"),
+                _("Township"),
+                _("Settlement site"),
+                _("Monitoring status"),
+                _("Last visit"),
+                _("Visit due"),
+                _("Days overdue"),
+            ],
+            rows=rows,
+            object_type="monitoring.visit",
+            subtitle=str(today),
+        )
+    page = paginate(request, households)
+    for h in page.object_list:
+        h.days_overdue = (today - h.visit_due_on).days
+    return render(
+        request,
+        "monitoring/visits_overdue.html",
+        {
+            "page_obj": page,
+            "households": page.object_list,
+            "today": today,
+            "q": term,
+            "township": township,
+            "townships": Township.objects.for_user(request.user),
+        },
     )
 
 

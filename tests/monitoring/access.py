@@ -52,6 +52,9 @@ FOREIGN_KWARGS = {"alert_pk": _alert, "case_pk": _case, "roster_pk": _roster, "a
 LIST_URLS = {
     "monitoring:alert_list",
     "monitoring:visits_due",
+    "monitoring:visits_overdue",
+    "monitoring:annual_income_list",
+    "monitoring:income_unknown",
     "monitoring:case_list",
     "monitoring:roster_list",
     "monitoring:roster_upload",

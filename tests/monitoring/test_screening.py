@@ -218,3 +218,52 @@ def test_the_thresholds_can_put_the_ledger_before_the_accounting(cast, yearly):
     yearly.save()
     screen(as_of=AS_OF)
     assert rules_of(h) == set()
+
+
+NEXT = datetime.date(2026, 12, 1)  # a month after AS_OF: the ledger has one more month
+
+
+def test_a_monitored_household_gets_no_second_income_alert_but_a_new_risk_type_raises_one(cast, yearly):
+    from monitoring.services import alert_identify
+
+    h = household(cast.yangkou)
+    give_ledger(h, monthly_income=POOR)
+    screen(as_of=AS_OF)
+    first = Alert.objects.get(household=h, rule="income_low")
+    case = alert_identify(
+        alert=first, object_type="marginal", risk_types=["other"], discovery_channel="system_screening",
+        identified_at=AS_OF, actor=cast.alice,
+    )  # fmt: skip
+    # A second month below the line (and a sharp drop, the same kind of risk): the case covers it.
+    give_ledger(h, monthly_income=POOR, as_of=NEXT, last_income=500)
+    screen(as_of=NEXT, full=True)
+    assert Alert.objects.filter(household=h, rule__in=["income_low", "income_drop"]).count() == 1
+    # Nobody employed any more: a new kind of risk still reaches the queue.
+    Member.objects.filter(household=h).update(employment=Member.Employment.NOT_EMPLOYED)
+    screen(as_of=NEXT, full=True)
+    new = Alert.objects.get(household=h, rule="zero_employment")
+    assert new.status == "open"
+    case.refresh_from_db()
+    assert case.is_open
+
+
+def test_a_dismissed_alert_keeps_the_rule_quiet_unless_the_income_got_worse_by_the_margin(cast, yearly):
+    from monitoring.services import alert_dismiss
+
+    h = household(cast.yangkou)
+    give_ledger(h, monthly_income=2000)  # 12,000 a person
+    screen(as_of=AS_OF)
+    alert_dismiss(
+        alert=Alert.objects.get(household=h, rule="income_low"), reason="核实：有未登记的务工收入", actor=cast.alice
+    )
+    # Next month a little lower (11,500: less than 10 % worse): quiet.
+    give_ledger(h, monthly_income=2000, as_of=NEXT, last_income=1000)
+    LedgerEntry.objects.filter(household=h).exclude(period=datetime.date(2026, 11, 1)).update(
+        wage_income=Decimal("1950")
+    )
+    screen(as_of=NEXT, full=True)
+    assert not Alert.objects.filter(household=h, rule="income_low", status="open").exists()
+    # Much lower (under 10,800): the quiet period is broken.
+    LedgerEntry.objects.filter(household=h).update(wage_income=Decimal("1500"))
+    screen(as_of=NEXT, full=True)
+    assert Alert.objects.filter(household=h, rule="income_low", status="open").count() == 1

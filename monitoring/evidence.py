@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import DepartmentRoster, RiskType
 
-# key -> (label, kind). Kinds: yuan, yuan_year (per person a year), percent, months, people, year,
+# key -> (label, kind). Kinds: yuan, yuan_year (per person a year), percent, months, days, people, year,
 # date, text, risk_types, source, fact. Keys whose label is None are references shown elsewhere.
 FIELDS = {
     # income_low
@@ -65,6 +65,13 @@ FIELDS = {
     "found_on": (gettext_lazy("Found on"), "date"),
     "deadline": (gettext_lazy("Deadline for rectification"), "date"),
     "responsible_unit": (gettext_lazy("Responsible unit"), "text"),
+    # loan_overdue (programmes.services)
+    "loan_id": (None, "text"),
+    "kind": (gettext_lazy("Kind of loan"), "text"),
+    "bank": (gettext_lazy("Bank"), "text"),
+    "due_date": (gettext_lazy("Due date"), "date"),
+    "days_overdue": (gettext_lazy("Days overdue"), "days"),
+    "borrower": (gettext_lazy("Borrower"), "text"),
 }
 
 SOURCES = {
@@ -117,6 +124,8 @@ def format_value(kind: str, value) -> str:
         return f"{number.normalize():f}%" if number is not None else str(value)
     if kind == "months":
         return _("%(n)s months") % {"n": _whole(value)}
+    if kind == "days":
+        return _("%(n)s days") % {"n": _whole(value)}
     if kind == "people":
         return _("%(n)s people") % {"n": _whole(value)}
     if kind == "year":

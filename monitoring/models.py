@@ -167,6 +167,10 @@ class Thresholds(models.Model):
     def warning_line(self) -> Decimal:
         return (self.income_line * self.warning_multiplier).quantize(Decimal("0.01"))
 
+    def deducted_labels(self) -> list[str]:
+        """The costs this year's rules deduct from income, by their names on the ledger."""
+        return [str(LedgerEntry._meta.get_field(f).verbose_name) for f in income.deducted(self)]
+
     def visit_interval(self, status: str) -> int:
         """Days between visits for a household of this monitoring status."""
         return {

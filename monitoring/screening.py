@@ -10,10 +10,11 @@ Income is net income (纯收入, ``monitoring/income.py``). The rules (threshold
 :class:`~monitoring.models.Thresholds`):
 - income_low: per-capita net income is below the income line × the warning multiplier. The income is
   the household's annual income accounting of last year or this year where the thresholds say so,
-  else its ledger's 12 months ending at its latest month, annualised over the months recorded — and
-  only with at least ``min_ledger_months`` of them: with fewer, the income is not known (no alert);
-- income_drop: the latest month's net income is more than the set percentage below the average of
-  the preceding months compared;
+  else its ledger over the twelve completed months before the run's month, annualised over the
+  months recorded — and only with at least ``min_ledger_months`` of them: with fewer, the income is
+  not known (no alert);
+- income_drop: the net income of the last completed month is more than the set percentage below the
+  average of the months compared before it;
 - medical_expense / schooling_expense: the 12 months' spending reaches the threshold;
 - zero_employment: a member is able and willing to work and nobody is employed (period: the month).
 
@@ -42,11 +43,12 @@ from django.utils import timezone
 from relocation.models import Member
 
 from . import income
-from .models import Alert, MonitoringCase, RiskType, ScreeningRun, Thresholds, first_of_month
+from .models import Alert, MonitoringCase, RiskType, ScreeningRun, Thresholds, first_of_month, month_index
 from .services import thresholds_in_force
 
 log = logging.getLogger(__name__)
 
+WORK_MEM = "256MB"  # PostgreSQL memory for each rule statement's grouping (see _insert)
 ALERT_COLUMNS = "household_id, rule, period, evidence, measure, status, source, created_at, resolution"
 
 # Kinds of risk: rules of one kind are covered together by an open case (a second month below the
@@ -67,6 +69,9 @@ class Dialect:
     json: str  # the function building a JSON object from key, value pairs
     created_date: str  # the local date a household was registered, from h.created_at
     vendor: str = "sqlite"
+    # Keeps PostgreSQL from pulling a subquery up into its parent (so that its columns are computed
+    # once per row, not once per use); SQLite has no need of it (and no OFFSET without LIMIT).
+    fence: str = ""
 
     def has_risk(self, column: str, risk: str) -> str:
         """Whether the JSON list ``column`` holds ``risk`` (a constant of this module)."""
@@ -81,6 +86,7 @@ def _dialect() -> Dialect:
             json="jsonb_build_object",
             created_date=f"(h.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date",
             vendor="postgresql",
+            fence="OFFSET 0",
         )
     # SQLite keeps UTC text; the offset is fixed for China, which has no daylight saving.
     offset = timezone.localtime().utcoffset().total_seconds() / 3600
@@ -129,53 +135,67 @@ def _insert(select_sql: str, params: dict, d: Dialect) -> int:
         f"SELECT hid, rule, period, evidence, measure, 'open', 'screening', %(now)s, '' FROM ({select_sql}) hits "
         f"WHERE NOT {covered_sql(d)} AND NOT {quiet_sql()} ON CONFLICT DO NOTHING"
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The ledger rules group a million households in one hash table: give the statement the
+            # memory for it rather than spilling to disk (4 MB by default), and no JIT compiling.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, {**params, "now": connection.ops.adapt_datetimefield_value(timezone.now())})
         return max(cursor.rowcount, 0)
 
 
 def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds | None = None) -> str:
-    """The four income and expense rules as one SELECT: a single pass over each household's last 12
-    months, and the annual accountings where the thresholds put them first."""
+    """The four income and expense rules as one SELECT: one GROUP BY of the ledger over the twelve
+    completed months before the run's month, and the annual accountings where the thresholds put them first."""
     net = income.sql(thresholds, "l")
-    restrict = "WHERE household_id IN (SELECT household_id FROM monitoring_ledgerentry WHERE updated_at >= %(since)s)"
-    annual_changed = "AND a.updated_at >= %(since)s" if changed_since else ""
+    restrict = "AND l.household_id IN (SELECT household_id FROM monitoring_ledgerentry WHERE updated_at >= %(since)s)"
+    # Incremental: the accountings of the households whose ledger or accounting changed (the others'
+    # alerts already exist); a deleted accounting is caught by the month's first, full run.
+    annual_changed = (
+        "AND (household_id IN (SELECT household_id FROM monitoring_ledgerentry WHERE updated_at >= %(since)s)"
+        " OR household_id IN (SELECT household_id FROM monitoring_annualincome WHERE updated_at >= %(since)s))"
+        if changed_since
+        else ""
+    )
     use_annual = thresholds is None or thresholds.income_source == "annual"
-    # One pass over the ledger: the window gives each row its household's latest month. (A join
-    # against a GROUP BY of the latest months read the 12 million rows once more in every parallel
-    # worker: EXPLAIN ANALYZE at a million households.)
+    # One pass over the ledger, grouped by household: the window is fixed by the run's month
+    # (portal.months), so no household's latest month has to be found first (a window function
+    # sorted the 12 million rows at a million households). Each row's net income is computed once,
+    # as a float (summing numeric quotients cost more than reading the table); amounts are rounded
+    # back to numeric cents for the evidence. Per-capita income is each month's net income over that
+    # month's household size, averaged and annualised.
     return f"""
-    WITH recent AS (
-      SELECT household_id, period, month_index, household_size, wage_income, business_income, property_income,
-        transfer_income, production_cost, medical_expense, schooling_expense,
-        MAX(month_index) OVER (PARTITION BY household_id) AS mi
-      FROM monitoring_ledgerentry {restrict if changed_since else ""}
+    WITH ledger AS (
+      SELECT l.household_id, l.period, l.month_index, l.household_size, CAST({net} AS DOUBLE PRECISION) AS net,
+        l.medical_expense, l.schooling_expense
+      FROM monitoring_ledgerentry l
+      WHERE l.month_index > %(last)s - 12 AND l.month_index <= %(last)s {restrict if changed_since else ""}
+      {d.fence}
     ), agg AS (
-      SELECT l.household_id AS hid, MAX(l.period) AS period, COUNT(*) AS n,
-        SUM({net}) AS income,
-        MAX(CASE WHEN l.month_index = l.mi THEN l.household_size END) AS size,
-        SUM(CASE WHEN l.month_index = l.mi THEN {net} END) AS last_income,
-        SUM(CASE WHEN l.month_index >= l.mi - %(base)s AND l.month_index < l.mi THEN {net} END) AS base_income,
-        COUNT(CASE WHEN l.month_index >= l.mi - %(base)s AND l.month_index < l.mi THEN 1 END) AS base_n,
-        SUM(l.medical_expense) AS medical, SUM(l.schooling_expense) AS schooling
-      FROM recent l WHERE l.month_index > l.mi - 12
-      GROUP BY l.household_id
+      SELECT household_id AS hid, MAX(period) AS period, COUNT(*) AS n,
+        SUM(net / household_size) AS per_capita, MAX(household_size) AS size,
+        SUM(CASE WHEN month_index = %(last)s THEN net END) AS last_income,
+        SUM(CASE WHEN month_index >= %(last)s - %(base)s AND month_index < %(last)s THEN net END) AS base_income,
+        COUNT(CASE WHEN month_index >= %(last)s - %(base)s AND month_index < %(last)s THEN 1 END) AS base_n,
+        SUM(medical_expense) AS medical, SUM(schooling_expense) AS schooling
+      FROM ledger GROUP BY household_id
     ), annual AS (
       SELECT a.household_id AS hid, a.year, a.household_size AS size, {income.sql(thresholds, "a")} AS income,
         a.updated_at
       FROM monitoring_annualincome a
       JOIN (SELECT household_id, MAX(year) AS year FROM monitoring_annualincome
-            WHERE year >= %(annual_from)s AND year <= %(annual_to)s GROUP BY household_id) la
+            WHERE year >= %(annual_from)s AND year <= %(annual_to)s {annual_changed} GROUP BY household_id) la
         ON la.household_id = a.household_id AND la.year = a.year
       WHERE {"true" if use_annual else "false"}
     )
     SELECT hid, 'income_low' AS rule, period, {d.json}(
-        'per_capita_income', ROUND(income * 12.0 / n / size, 2), 'warning_line', %(warning_line)s,
+        'per_capita_income', ROUND(CAST(per_capita * 12 / n AS NUMERIC), 2), 'warning_line', %(warning_line)s,
         'income_line', %(income_line)s, 'months', n, 'household_size', size, 'year', %(year)s,
         'source', 'ledger') AS evidence,
-        ROUND(income * 12.0 / n / size, 2) AS measure
-      FROM agg WHERE n >= %(min_months)s AND income * 12.0 / n / size < %(warning_line)s
-        AND hid NOT IN (SELECT hid FROM annual)
+        ROUND(CAST(per_capita * 12 / n AS NUMERIC), 2) AS measure
+      FROM agg WHERE n >= %(min_months)s AND per_capita * 12 / n < %(warning_line)s
+        AND NOT EXISTS (SELECT 1 FROM annual WHERE annual.hid = agg.hid)
     UNION ALL
     SELECT hid, 'income_low', CASE WHEN year = %(annual_to)s THEN %(annual_to_period)s ELSE %(annual_from_period)s END,
       {d.json}(
@@ -183,13 +203,14 @@ def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds 
         'income_line', %(income_line)s, 'household_size', size, 'year', %(year)s,
         'source', 'annual', 'accounting_year', year),
         ROUND(income * 1.0 / size, 2)
-      FROM annual a WHERE income * 1.0 / size < %(warning_line)s {annual_changed}
+      FROM annual a WHERE income * 1.0 / size < %(warning_line)s
     UNION ALL
     SELECT hid, 'income_drop', period, {d.json}(
-        'month_income', ROUND(last_income, 2), 'previous_average', ROUND(base_income / base_n, 2),
-        'drop_percent', ROUND(100 - last_income * 100.0 / (base_income / base_n), 1), 'threshold_percent', %(drop)s,
-        'months_compared', base_n, 'year', %(year)s),
-        ROUND(100 - last_income * 100.0 / (base_income / base_n), 1)
+        'month_income', ROUND(CAST(last_income AS NUMERIC), 2),
+        'previous_average', ROUND(CAST(base_income / base_n AS NUMERIC), 2),
+        'drop_percent', ROUND(CAST(100 - last_income * 100 / (base_income / base_n) AS NUMERIC), 1),
+        'threshold_percent', %(drop)s, 'months_compared', base_n, 'year', %(year)s),
+        ROUND(CAST(100 - last_income * 100 / (base_income / base_n) AS NUMERIC), 1)
       FROM agg WHERE base_n > 0 AND base_income > 0 AND last_income < base_income / base_n * (100 - %(drop)s) / 100.0
     UNION ALL
     SELECT hid, 'medical_expense', period, {d.json}(
@@ -241,6 +262,8 @@ def params_for(thresholds: Thresholds, as_of: datetime.date, since: datetime.dat
         "margin": thresholds.quiet_margin_percent,
         "quiet_since": timezone.now() - datetime.timedelta(days=thresholds.quiet_days),
         "month": first_of_month(as_of),
+        # The last completed month: the ledger rules read the twelve months ending with it.
+        "last": month_index(as_of) - 1,
         "as_of": as_of,
         "since": since,
         "since_day": since_day,

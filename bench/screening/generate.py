@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
-from monitoring.models import LedgerEntry, Visit, month_index
+from monitoring.models import AnnualIncome, LedgerEntry, Visit, month_index
 from relocation.idnumbers import check_digit
 from relocation.models import Household, Member
 from settlements.models import Township
@@ -206,7 +206,8 @@ def _months(as_of: datetime.date) -> list[datetime.date]:
 
 
 def generate(n: int, *, as_of: datetime.date, seed: int = 1, progress: Callable[[str], None] | None = None) -> dict:
-    """Load ``n`` households with 1–4 members, a visit and 12 monthly ledger entries each; return timings."""
+    """Load ``n`` households with 1–4 members, a visit and 12 monthly ledger entries each (with production
+    costs in 40 % of them), and last year's annual income accounting for 30 %; return timings."""
     import time
 
     rng = random.Random(seed)
@@ -227,6 +228,12 @@ def generate(n: int, *, as_of: datetime.date, seed: int = 1, progress: Callable[
     drop = [rng.random() < 0.03 for _ in range(n)]  # the latest month at 40 %
     medical = [rng.random() < 0.02 for _ in range(n)]  # 800 yuan a month: over the 5,000 threshold
     overdue = [rng.random() < 0.05 for _ in range(n)]  # next visit due three days ago
+    # Production and business costs (生产经营性支出) in 40 % of households, an eighth of their income:
+    # net income is what the rules count, so some households fall under the line only net.
+    cost = [level[i] // 8 if rng.random() < 0.4 else 0 for i in range(n)]
+    # An annual income accounting of last year for 30 % of households (it counts before the ledger),
+    # between 80 % and 120 % of what their ledger says.
+    accounted = [round(level[i] * 12 * rng.uniform(0.8, 1.2)) if rng.random() < 0.3 else None for i in range(n)]
     member_starts, k = [], first_member
     for s in sizes:
         member_starts.append(k)
@@ -263,11 +270,21 @@ def generate(n: int, *, as_of: datetime.date, seed: int = 1, progress: Callable[
             for i in range(start, min(n, start + CHUNK)):
                 hid, size = first_id + i, sizes[i]
                 medical_text = "800" if medical[i] else "0"
-                usual = level[i]
+                usual, costs = level[i], cost[i]
                 for j, (period, index) in enumerate(heads):
                     income = usual * 2 // 5 if drop[i] and j == 0 else usual
-                    lines.append(template % (hid, period, index, size, income, medical_text))
+                    lines.append(template % (hid, period, index, size, income, min(costs, income), medical_text))
             yield "".join(lines)
+
+    accounting_year = as_of.year - 1
+
+    def annual(template):
+        for start in range(0, n, CHUNK):
+            yield "".join(
+                template % (first_id + i, accounting_year, sizes[i], accounted[i], cost[i] * 12)
+                for i in range(start, min(n, start + CHUNK))
+                if accounted[i] is not None
+            )
 
     visited = as_of - datetime.timedelta(days=30)
     late, later = as_of - datetime.timedelta(days=3), as_of + datetime.timedelta(days=60)
@@ -280,7 +297,7 @@ def generate(n: int, *, as_of: datetime.date, seed: int = 1, progress: Callable[
 
     timings = {}
     say = progress or (lambda _text: None)
-    tables = [m._meta.db_table for m in (Household, Member, LedgerEntry, Visit)]
+    tables = [m._meta.db_table for m in (Household, Member, LedgerEntry, Visit, AnnualIncome)]
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
@@ -302,7 +319,7 @@ def generate(n: int, *, as_of: datetime.date, seed: int = 1, progress: Callable[
             step = time.perf_counter()
             # The template's column order is the model's: the period and month index come in one hole.
             copy_chunks(LedgerEntry, ["household_id", "period", "month_index", "household_size", "wage_income",
-                                      "medical_expense"],
+                                      "production_cost", "medical_expense"],
                         {**common, "source": "import", "member_employment": []}, ledgers)  # fmt: skip
             timings["ledgers"] = time.perf_counter() - step
             say(f"    {12 * n:,} ledger rows copied in {timings['ledgers']:.1f} s")
@@ -310,6 +327,12 @@ def generate(n: int, *, as_of: datetime.date, seed: int = 1, progress: Callable[
             copy_chunks(Visit, ["household_id", "next_visit_on"],
                         {**common, "visited_on": visited, "findings": "基准"}, visits)  # fmt: skip
             timings["visits"] = time.perf_counter() - step
+            step = time.perf_counter()
+            copy_chunks(AnnualIncome, ["household_id", "year", "household_size", "wage_income", "production_cost"],
+                        {**common, "source": "import", "notes": ""}, annual)  # fmt: skip
+            timings["annual"] = time.perf_counter() - step
+            say(f"    {sum(a is not None for a in accounted):,} annual income accountings copied "
+                f"in {timings['annual']:.1f} s")  # fmt: skip
             step = time.perf_counter()
         timings["indexes"] = time.perf_counter() - step
         say(f"    indexes and constraints rebuilt in {timings['indexes']:.1f} s")
@@ -332,5 +355,5 @@ def reset() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE monitoring_alert, monitoring_screeningrun, monitoring_ledgerentry, monitoring_visit, "
-            "relocation_member, relocation_household RESTART IDENTITY CASCADE"
+            "monitoring_annualincome, relocation_member, relocation_household RESTART IDENTITY CASCADE"
         )

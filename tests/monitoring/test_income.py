@@ -139,3 +139,36 @@ def test_a_ledger_month_with_costs_larger_than_its_income_is_refused_in_a_workbo
     )
     assert [(e["row"], e["column"]) for e in record.errors] == [(3, "生产经营性支出")]
     assert LedgerEntry.objects.count() == 0
+
+
+def test_the_daily_digest_counts_overdue_visits_and_links_the_work_list(cast):
+    from monitoring.digest import digest_send
+    from notifications.models import Notification
+
+    today = datetime.date.today()
+    Visit.objects.create(household=cast.alice_household, visited_on=today - datetime.timedelta(days=100),
+                         findings="正常", next_visit_on=today - datetime.timedelta(days=10))  # fmt: skip
+    digest_send(on=today)
+    notice = Notification.objects.get(user=cast.alice, kind="monitoring.digest")
+    assert notice.url == reverse("monitoring:visits_overdue")
+    assert "1" in notice.title
+
+
+def test_the_migration_closes_open_overdue_visit_alerts_with_the_reason(cast):
+    import importlib
+
+    from django.apps import apps
+
+    from monitoring.models import Alert
+
+    migration = importlib.import_module("monitoring.migrations.0007_overdue_visits_leave_the_queue")
+    open_one = Alert.objects.create(
+        household=cast.alice_household, rule="visit_overdue", period=datetime.date(2026, 1, 1)
+    )
+    decided = Alert.objects.create(household=cast.bob_household, rule="visit_overdue", period=datetime.date(2026, 1, 1),
+                                   status="identified")  # fmt: skip
+    migration.close_open_overdue_alerts(apps, None)
+    open_one.refresh_from_db()
+    decided.refresh_from_db()
+    assert open_one.status == "dismissed" and "回访逾期" in open_one.resolution and open_one.resolved_at
+    assert decided.status == "identified"

@@ -12,6 +12,7 @@ path is kept for the admin (``resources.py``); at 100,000 households it is some 
 
 import contextlib
 import datetime
+import errno
 import gc
 import operator
 from collections import defaultdict
@@ -223,7 +224,11 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     analysis.sheets.append(report)
     try:
         first_number, data = reader.read_rows(path, info.name)
-    except Exception:
+    except MemoryError:  # the capped child's budget: exchange.sandbox says so
+        raise
+    except Exception as exc:
+        if getattr(exc, "errno", None) == errno.ENOMEM or "memory" in str(exc).lower():
+            raise MemoryError from exc  # the library's own words for the same budget
         message = _("Sheet “%(sheet)s” cannot be read; the file may be damaged.") % {"sheet": info.name}
         raise reader.BadFile(message) from None
     head = [(first_number + i, cells) for i, cells in enumerate(data[:30])]
@@ -250,12 +255,19 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     outputs = []
     problems = []  # (row position, column position, header, message)
     required_message = _("This cell is required.")
+    # Formula cells saved without their computed value read as blank: say so, not "required".
+    formula_at = {(r - first, c) for r, c in info.formula_cells if 0 <= r - first < len(data) and c in mapping}
+    formula_message = _("The formula cell has no computed result; paste it as a value.")
+    for j, _c in formula_at:
+        keep[j] = True
     for position_in_row, (index, attr) in enumerate(mapping.items()):
         column = spec.column(attr)
         out, special = _convert_column(list(map(operator.itemgetter(index), data)), column.parse)
+        for j in sorted(j for j, c in formula_at if c == index and out[j] is None):
+            problems.append((j, position_in_row, headers[attr], formula_message))
         for j, value in enumerate(out) if special else ():
             if value is None:
-                if column.required and keep[j]:
+                if column.required and keep[j] and (j, index) not in formula_at:
                     problems.append((j, position_in_row, headers[attr], required_message))
             elif value.__class__ is _Bad and keep[j]:
                 problems.append((j, position_in_row, headers[attr], str(value)))
@@ -264,7 +276,7 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
             progress("read", position_in_row + 1, len(mapping))
 
     # A row of spaces only is blank too: it shows up as a row whose every required cell is empty.
-    suspects = {j for j, _p, _h, message in problems if message is required_message}
+    suspects = {j for j, _p, _h, message in problems if message is required_message} - {j for j, _c in formula_at}
     for j in suspects:
         if all(is_blank(c) for c in data[j]):
             keep[j] = False
@@ -682,9 +694,45 @@ def analyse(path, *, kind: str, user, progress: Progress | None = None, keep: Ca
 
 
 def read(path, *, kind: str, progress: Progress | None = None) -> Parsed:
-    """Every sheet of the workbook that this kind of import takes, parsed; no database access."""
+    """Every sheet of the workbook that this kind of import takes, parsed; no database access.
+
+    The reading runs in a memory-capped child process (exchange.sandbox): a crafted workbook
+    that makes the reader allocate gigabytes is refused there, never in a web or Celery worker.
+    """
+    from . import sandbox
+
+    if progress:
+        progress("read", 0, 1)
     with _no_cyclic_gc():
-        return _read(path, kind=kind, progress=progress)
+        state = sandbox.capped(_read_for_parent, str(path), kind)
+        parsed = _from_child(state)
+    if progress:
+        progress("read", 1, 1)
+    return parsed
+
+
+def _read_for_parent(path: str, kind: str) -> tuple:
+    """In the child: the parsed workbook, compact when every cell parsed (the rows are rebuilt from
+    the columns, as exchange.parsed does: a few long lists pickle many times faster than rows)."""
+    with _no_cyclic_gc():
+        parsed = _read(path, kind=kind)
+    if parsed.analysis.error_count:
+        return ("full", parsed)
+    sheets = [(k, i, (c.sheet, c.first, c.headers, c.attrs, c.keep, c.outputs)) for k, i, c in parsed.columns]
+    return ("columns", parsed.analysis, sheets)
+
+
+def _from_child(state: tuple) -> Parsed:
+    if state[0] == "full":
+        return state[1]
+    _tag, analysis, sheets = state
+    by_kind: dict[str, list] = defaultdict(list)
+    columns = []
+    for kind, index, cells in sheets:
+        sheet_columns = Columns(*cells)
+        columns.append((kind, index, sheet_columns))
+        by_kind[kind].append((analysis.sheets[index], sheet_columns.rows()))
+    return Parsed(analysis, by_kind, columns)
 
 
 def _read(path, *, kind: str, progress: Progress | None = None) -> Parsed:

@@ -9,6 +9,7 @@ read only the zip directory and stream the sheet XML once, without building it i
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,14 @@ ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 # A cell reference with a column of three letters (beyond column ZZ, the 702nd): no roster has one.
 WIDE_CELL = re.compile(rb'r="[A-Z]{3}[0-9]')
+# A formula (<f>) in a cell; its cached value, if any, is a <v> in the same <c>…</c>.
+CACHED_VALUE = re.compile(rb"<(?:\w+:)?v(?: [^>]*[^/])?>[^<]")  # <v>12</v>, not <v/> nor <v></v>
+CELL_START = re.compile(rb"<(?:\w+:)?c[ >]")
+CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 CHUNK = 1 << 20
+# Damage a zip library reports while unpacking: bad CRC, truncated or forged sizes, bad deflate data.
+DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
 
 
 class BadFile(Exception):
@@ -47,6 +55,21 @@ def max_unpacked_bytes() -> int:
     return limit("EXCHANGE_MAX_UNPACKED_BYTES", 800 * 1024 * 1024)
 
 
+def max_cells() -> int:
+    """The most cells a sheet's rectangle (last row × last column) may span: what the reader builds."""
+    return limit("EXCHANGE_MAX_CELLS", 8_000_000)
+
+
+# A sheet's rectangle may be at most this many times the cells it really holds (plus a floor):
+# the reader's work then follows the cells present, not a far-away cell's declared extent.
+SPARSE_FACTOR = 10
+SPARSE_FLOOR = 200_000
+
+
+def damaged() -> BadFile:
+    return BadFile(_("The file is damaged: open it in Excel or WPS, save it as a new workbook and upload the copy."))
+
+
 # A real sheet's XML packs 5 to 30 times; a zip bomb packs thousands of times.
 MAX_RATIO = 150
 
@@ -57,7 +80,11 @@ class SheetInfo:
     path: str  # inside the zip
     visible: bool = True
     last_row: int = 0
+    last_column: int = 0  # 1 for A
+    cells: int = 0  # <c> elements present
     hidden_rows: set[int] = field(default_factory=set)
+    # (row, column from 0) of formula cells saved without a computed value: they read as blank.
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
 def inspect(path: str | Path) -> list[SheetInfo]:
@@ -85,28 +112,69 @@ def inspect(path: str | Path) -> list[SheetInfo]:
         raise BadFile(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx in Excel or WPS."))
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except DAMAGE:
         raise BadFile(_("The file is damaged or is not an Excel workbook (.xlsx).")) from None
-    with archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
-            raise BadFile(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx in Excel or WPS."))
-        if "EncryptionInfo" in names or any(n.startswith("xl/encryption") for n in names):
-            raise BadFile(_("The workbook is password-protected. Remove the password and upload it again."))
-        unpacked = 0
-        for info in archive.infolist():
-            unpacked += info.file_size
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000:
-                raise BadFile(_("The file unpacks to far more data than a workbook holds; it has been refused."))
-        if unpacked > max_unpacked_bytes():
-            raise BadFile(
-                _("The workbook unpacks to %(size)s MB, more than the %(limit)s MB allowed. Split it.")
-                % {"size": unpacked // 1048576, "limit": max_unpacked_bytes() // 1048576}
-            )
-        sheets = _sheets_of(archive)
-        for sheet in sheets:
-            _scan_rows(archive, sheet)
+    try:
+        with archive:
+            return _inspect_archive(archive)
+    except DAMAGE:
+        # A bad CRC, a member whose real size differs from the size it declares (a forged zip
+        # bomb), truncated or undecodable data: all found while unpacking.
+        raise damaged() from None
+
+
+def _inspect_archive(archive: zipfile.ZipFile) -> list[SheetInfo]:
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        raise BadFile(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx in Excel or WPS."))
+    if "EncryptionInfo" in names or any(n.startswith("xl/encryption") for n in names):
+        raise BadFile(_("The workbook is password-protected. Remove the password and upload it again."))
+    unpacked = 0
+    for info in archive.infolist():
+        unpacked += info.file_size
+        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000:
+            raise BadFile(_("The file unpacks to far more data than a workbook holds; it has been refused."))
+    if unpacked > max_unpacked_bytes():
+        raise BadFile(
+            _("The workbook unpacks to %(size)s MB, more than the %(limit)s MB allowed. Split it.")
+            % {"size": unpacked // 1048576, "limit": max_unpacked_bytes() // 1048576}
+        )
+    # Every member is unpacked once, whatever the reader needs later: a bad CRC or a forged size
+    # anywhere is found here, and no XML part may declare a DTD (XXE, billion laughs).
+    _check_member(archive, archive.getinfo("xl/workbook.xml"))
+    sheets = _sheets_of(archive)
+    sheet_paths = {s.path for s in sheets}
+    for info in archive.infolist():
+        if info.filename not in sheet_paths and info.filename != "xl/workbook.xml":
+            _check_member(archive, info)
+    for sheet in sheets:
+        _scan_rows(archive, sheet)
     return sheets
+
+
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Unpack one member in chunks (checking its CRC and size); refuse a DTD in an XML part."""
+    xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    tail = b""
+    first = True
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            if xml:
+                if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                    raise BadFile(_("The workbook's XML is in an encoding Excel does not write; it has been refused."))
+                if DTD.search(tail + chunk):
+                    raise _dtd_refusal()
+                tail = chunk[-16:]
+            first = False
+
+
+def _dtd_refusal() -> BadFile:
+    return BadFile(
+        _(
+            "The workbook contains XML declarations (DTD/ENTITY) that Excel never writes; it has been "
+            "refused for safety. Open it in Excel or WPS, save it as a new .xlsx and upload the copy."
+        )
+    )
 
 
 def _sheets_of(archive: zipfile.ZipFile) -> list[SheetInfo]:
@@ -136,10 +204,13 @@ def _sheets_of(archive: zipfile.ZipFile) -> list[SheetInfo]:
 
 
 def _scan_rows(archive: zipfile.ZipFile, sheet: SheetInfo) -> None:
-    """Stream the sheet XML once: its last row number, its hidden rows, and no absurd width.
+    """Stream the sheet XML once: its extent (last row and column), the cells it really holds, its
+    hidden rows and formula cells without a value; refuse absurd widths and sparse extents.
 
     Only C-speed searches over the bytes (a literal-prefixed regex, ``find``, ``count``): a
-    per-row regex here cost three quarters of the parse itself.
+    per-row regex here cost three quarters of the parse itself. The reader builds the sheet's
+    whole rectangle (a cell far down and to the right makes it rows × columns), so a sheet whose
+    rectangle is far larger than the cells it holds is refused before it is read.
     """
     if sheet.path not in archive.NameToInfo:
         return
@@ -148,17 +219,27 @@ def _scan_rows(archive: zipfile.ZipFile, sheet: SheetInfo) -> None:
     with archive.open(sheet.path) as stream:
         while True:
             chunk = stream.read(CHUNK)
-            if not chunk:
-                break
             data = tail + chunk
-            # Keep an unfinished tag for the next chunk.
-            cut = data.rfind(b"<")
-            body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            if not chunk:
+                body, tail = data, b""
+            else:
+                # Keep an unfinished row (or, in an absurd row over a chunk long, an unfinished tag).
+                cut = data.rfind(b"</row>")
+                cut = cut + 6 if cut >= 0 else data.rfind(b"<")
+                body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            if not body:
+                if not chunk:
+                    break
+                continue
+            if DTD.search(body):
+                raise _dtd_refusal()
             if WIDE_CELL.search(body):
                 raise BadFile(
                     _("Sheet “%(sheet)s” uses columns beyond ZZ; a roster has far fewer. Delete the extra columns.")
                     % {"sheet": sheet.name}
                 )
+            sheet.cells += body.count(b"<c") + body.count(b":c r=")  # (<cols> and <cfRule> count too: harmless)
+            sheet.last_column = _last_column(body, sheet.last_column)
             # Rows without an r="" attribute are numbered by their order: count the tags too.
             rows_seen += body.count(b"<row") + body.count(b":row ") + body.count(b":row>")
             last = max(body.rfind(b"<row "), body.rfind(b":row "))
@@ -176,6 +257,11 @@ def _scan_rows(archive: zipfile.ZipFile, sheet: SheetInfo) -> None:
                     if number:
                         sheet.hidden_rows.add(int(number.group(1)))
                 start = body.find(b'hidden="', start + 8)
+            for tag in (b"<f", b":f"):
+                at = body.find(tag)
+                while at >= 0:
+                    _note_formula(body, at, sheet)
+                    at = body.find(tag, at + 3)
             if sheet.last_row > max_rows():
                 raise BadFile(
                     _(
@@ -184,6 +270,95 @@ def _scan_rows(archive: zipfile.ZipFile, sheet: SheetInfo) -> None:
                     )
                     % {"sheet": sheet.name, "rows": f"{sheet.last_row:,}", "limit": f"{max_rows():,}"}
                 )
+            _check_extent(sheet, final=False)
+            if not chunk:
+                break
+    _check_extent(sheet, final=True)
+
+
+def _last_column(body: bytes, known: int) -> int:
+    """The right-most column (1 for A) a cell of ``body`` names, if beyond ``known``.
+
+    One search for a cell right of the known edge, continued from each hit with the edge moved: a
+    pass or two over the chunk at C speed, never a Python step per cell.
+    """
+    position = 0
+    while known < 26:
+        found = re.compile(rb' r="[' + bytes([65 + known]) + rb"-Z][0-9]").search(body, position)
+        if found is None:
+            break
+        known, position = found.group()[4] - 64, found.end()
+    position = 0
+    while known < 702:
+        if known < 26:
+            pattern = rb' r="[A-Z][A-Z][0-9]'
+        else:
+            first, second = divmod(known - 1, 26)  # first 1 for A, second 0 for A
+            options = []
+            if first < 26:
+                options.append(b"[" + bytes([65 + first]) + b"-Z][A-Z]")
+            if second < 25:
+                options.append(bytes([64 + first]) + b"[" + bytes([66 + second]) + b"-Z]")
+            pattern = rb' r="(?:' + b"|".join(options) + rb")[0-9]"
+        found = re.compile(pattern).search(body, position)
+        if found is None:
+            break
+        letters = found.group()[4:6]
+        known, position = (letters[0] - 64) * 26 + letters[1] - 64, found.end()
+    return known
+
+
+def _check_extent(sheet: SheetInfo, *, final: bool) -> None:
+    extent = sheet.last_row * max(sheet.last_column, 1)
+    if extent > max_cells():
+        raise BadFile(
+            _(
+                "Sheet “%(sheet)s” spans %(rows)s rows × %(columns)s columns, more than the %(limit)s cells "
+                "that can be read at once. Delete empty rows and columns at the end, or split the workbook."
+            )
+            % {
+                "sheet": sheet.name,
+                "rows": f"{sheet.last_row:,}",
+                "columns": sheet.last_column,
+                "limit": f"{max_cells():,}",
+            }
+        )
+    if final and extent > SPARSE_FLOOR and extent > SPARSE_FACTOR * sheet.cells:
+        raise BadFile(
+            _(
+                "Sheet “%(sheet)s” holds %(cells)s cells but reaches row %(rows)s and column %(columns)s: "
+                "something is typed far below or to the right of the table. Delete the empty rows and "
+                "columns after the table (or copy the table into a new workbook) and upload it again."
+            )
+            % {
+                "sheet": sheet.name,
+                "cells": f"{sheet.cells:,}",
+                "rows": f"{sheet.last_row:,}",
+                "columns": sheet.last_column,
+            }
+        )
+
+
+def _note_formula(body: bytes, at: int, sheet: SheetInfo) -> None:
+    """Remember a formula cell that was saved without its computed value (<f> but no <v>)."""
+    start = -1
+    for match in CELL_START.finditer(body, max(0, at - 400), at):
+        start = match.start()
+    if start < 0:
+        return
+    end = body.find(b"</", at)
+    end_cell = body.find(b"c>", end) if end >= 0 else -1
+    cell = body[start : end_cell + 2 if end_cell >= 0 else len(body)]
+    if CACHED_VALUE.search(cell):
+        return
+    ref = CELL_REF.search(cell)
+    if ref is None:
+        return
+    letters, row = ref.groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + letter - 64
+    sheet.formula_cells.add((int(row), column - 1))
 
 
 def iter_rows(path: str | Path, sheet_name: str) -> Iterator[tuple[int, list]]:

@@ -86,12 +86,33 @@ def _instructions(kind: str, specs) -> list[str]:
     return [neutralise(line) for line in lines]
 
 
-def error_workbook(record, fileobj) -> int:
-    """The invalid rows of an import as they were uploaded, with an added column naming each error."""
+def error_workbook(record, fileobj, *, errors=None) -> int:
+    """The invalid rows of an import as they were uploaded, with an added column naming each error.
+
+    ``errors`` replaces the record's own (the view passes them masked for the reader's role). The
+    upload is read again in a memory-capped child process, like every read of an upload.
+    """
+    import shutil
+    import tempfile
+
+    from . import sandbox
+
+    errors = record.errors if errors is None else errors
+    with tempfile.TemporaryDirectory(prefix="portal-errors-") as folder:
+        target = f"{folder}/errors.xlsx"
+        written = sandbox.capped(
+            _write_error_workbook, record.file.path, record.file_name, record.sheets, errors, target
+        )
+        with open(target, "rb") as made:
+            shutil.copyfileobj(made, fileobj)
+    return written
+
+
+def _write_error_workbook(path, file_name, sheet_reports, errors, target) -> int:
     messages = defaultdict(list)
-    for error in record.errors:
+    for error in errors:
         messages[(error["sheet"], error["row"])].append(f"{error['column']}：{error['message']}")
-    sheets = {s["name"]: s for s in record.sheets if s.get("header_row")}
+    sheets = {s["name"]: s for s in sheet_reports if s.get("header_row")}
     book = Workbook(write_only=True)
     written = 0
     for name, info in sheets.items():
@@ -100,14 +121,14 @@ def error_workbook(record, fileobj) -> int:
             continue
         header = []
         rows = []
-        for number, cells in reader.iter_rows(record.file.path, name):
+        for number, cells in reader.iter_rows(path, name):
             if number == info["header_row"]:
                 header = [str(c) for c in cells]
             elif number in wanted:
                 rows.append([*cells, "；".join(messages[(name, number)]), number])
         columns = [*header, _("Errors"), _("Row in the uploaded file")]
-        written += write_sheet(book, title=name, columns=columns, rows=rows, subtitle=record.file_name)
+        written += write_sheet(book, title=name, columns=columns, rows=rows, subtitle=file_name)
     if not written:
         book.create_sheet(_("No errors"))
-    book.save(fileobj)
+    book.save(target)
     return written

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from exchange import cells, reader
+from exchange import cells, reader, sandbox
+
+# A formula cell saved without its computed value (it reads as blank): reported, never taken as empty.
+UNCOMPUTED = "\x00uncomputed-formula"
 
 HEADERS = {
     "id_number": ["身份证号", "身份证号码", "公民身份号码", "证件号码", "id number"],
@@ -21,6 +24,20 @@ HEADERS = {
 
 class RosterError(Exception):
     pass
+
+
+def _read_first_sheet(path: str) -> list[tuple[int, list]]:
+    """In the child: the rows of the first visible sheet, formula cells without a value marked."""
+    sheets = [s for s in reader.inspect(Path(path)) if s.visible]
+    if not sheets:
+        raise reader.BadFile(_("The workbook has no visible sheet."))
+    rows = []
+    for number, values in reader.iter_rows(path, sheets[0].name):
+        for row, column in sheets[0].formula_cells:
+            if row == number and column < len(values) and cells.is_blank(values[column]):
+                values[column] = UNCOMPUTED
+        rows.append((number, values))
+    return rows
 
 
 def _column_map(header: list) -> dict[str, int]:
@@ -40,10 +57,8 @@ def parse_roster(upload) -> list[dict]:
             spool.write(chunk)
         spool.flush()
         try:
-            sheets = [s for s in reader.inspect(Path(spool.name)) if s.visible]
-            if not sheets:
-                raise RosterError(_("The workbook has no visible sheet."))
-            rows = list(reader.iter_rows(spool.name, sheets[0].name))
+            # The same checks and memory-capped child process as every import (exchange.sandbox).
+            rows = sandbox.capped(_read_first_sheet, spool.name)
         except reader.BadFile as exc:
             raise RosterError(str(exc)) from None
     columns, out = None, []
@@ -64,9 +79,15 @@ def parse_roster(upload) -> list[dict]:
 
 
 def _row(number: int, values: list, columns: dict[str, int]) -> dict:
+    problems = []
+
     def cell(key):
         i = columns.get(key)
-        return values[i] if i is not None and i < len(values) else ""
+        value = values[i] if i is not None and i < len(values) else ""
+        if value == UNCOMPUTED:
+            problems.append(_("The formula cell has no computed result; paste it as a value."))
+            return ""
+        return value
 
     row = {
         "row_number": number,
@@ -75,12 +96,13 @@ def _row(number: int, values: list, columns: dict[str, int]) -> dict:
     }
     raw = cell("id_number")
     row["raw_id"] = cells.text_of(raw)[:18]
-    problems = []
     try:
+        if problems:  # the ID number is an uncomputed formula
+            raise cells.CellError("")
         row["id_number"] = cells.parse_id_number(raw)
     except cells.CellError as exc:
         row["id_number"] = ""
-        problems.append(str(exc))
+        problems.extend([str(exc)] if str(exc) else [])
     amount = cell("amount")
     row["amount"] = None
     if not cells.is_blank(amount):

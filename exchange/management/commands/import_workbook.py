@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from exchange import reader, services
+from exchange import reader, sandbox, services
 from exchange.models import ImportRecord
 from exchange.views import may_import
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not may_import(user, kind):
             raise CommandError(f"{username} may not import {kind}")
         try:
-            reader.inspect(path)  # refuse a bad file before copying it
+            sandbox.capped(reader.inspect, path)  # refuse a bad file before copying it
             with path.open("rb") as handle:
                 upload = SimpleUploadedFile(path.name, handle.read())
             record = services.import_upload(user=user, uploaded_file=upload, kind=kind)

@@ -227,7 +227,9 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     except MemoryError:  # the capped child's budget: exchange.sandbox says so
         raise
     except Exception as exc:
-        if getattr(exc, "errno", None) == errno.ENOMEM or "memory" in str(exc).lower():
+        from . import sandbox
+
+        if getattr(exc, "errno", None) == errno.ENOMEM or "memory" in str(exc).lower() or sandbox.near_limit():
             raise MemoryError from exc  # the library's own words for the same budget
         message = _("Sheet “%(sheet)s” cannot be read; the file may be damaged.") % {"sheet": info.name}
         raise reader.BadFile(message) from None

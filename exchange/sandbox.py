@@ -65,6 +65,15 @@ def enabled() -> bool:
     return bool(getattr(settings, "EXCHANGE_READ_IN_CHILD", True)) and hasattr(os, "fork")
 
 
+def near_limit(margin: int = 32 * 1024 * 1024) -> bool:
+    """In a capped child: whether its address space came within ``margin`` of the cap, so that a
+    library's failure just now was most likely a failed allocation (some report it in other words)."""
+    if not getattr(_local, "in_child", False):
+        return False
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return limit != resource.RLIM_INFINITY and _status_kb("VmPeak") * 1024 >= limit - margin
+
+
 def capped(func, *args, **kwargs):
     """``func(*args, **kwargs)`` in a memory-capped child; its result, or its exception re-raised.
 
@@ -85,6 +94,7 @@ def capped(func, *args, **kwargs):
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+                _local.in_child = True
                 try:
                     result = ("ok", func(*args, **kwargs))
                 except MemoryError:

@@ -162,7 +162,7 @@ def test_a_workbook_needing_more_memory_than_the_budget_is_refused_and_the_serve
     path = build(
         tmp_path / "big.xlsx", {"户": [HOUSEHOLD_HEADER] + [household_row(f"GF-B-{i}") for i in range(20_000)]}
     )
-    settings.EXCHANGE_READ_MEMORY_MB = 10
+    settings.EXCHANGE_READ_MEMORY_MB = 1
     record = _preview(cast.alice, path)
     assert record.status == ImportRecord.Status.REJECTED
     assert "内存" in record.message
@@ -171,6 +171,19 @@ def test_a_workbook_needing_more_memory_than_the_budget_is_refused_and_the_serve
     record = _preview(cast.alice, path)
     assert record.status == ImportRecord.Status.PREVIEWED and record.rows_new == 20_000
     assert sandbox.last().extra_mb < BUDGET_MB
+
+
+def test_the_reading_child_cannot_take_more_than_its_budget(settings):
+    settings.EXCHANGE_READ_MEMORY_MB = 50
+
+    def greedy():
+        return len(bytearray(300 * 1024 * 1024))
+
+    with pytest.raises(reader.BadFile) as refused:
+        sandbox.capped(greedy)
+    assert "内存" in str(refused.value) and "50 MB" in str(refused.value)
+    assert sandbox.last().outcome in ("memory", "died")
+    assert sandbox.capped(lambda: len(bytearray(10 * 1024 * 1024))) == 10 * 1024 * 1024  # within it: answered
 
 
 @pytest.mark.django_db

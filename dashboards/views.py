@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from accounts.scope import get_for_user_or_404, scope_of
+from portal.heartbeat import service_statuses
 from settlements.models import Settlement
 
 from .export import dashboard_workbook_response
@@ -65,8 +67,15 @@ def _render(request, focus: Focus):
             "chart_data": {c["key"]: c for c in data["charts"] if not is_empty(c)},
             "tables": [table_of(c) for c in data["charts"]],
             "has_households": any(c["key"] == "households" and c["value"] for c in data["cards"]),
+            # The administrator also sees whether the background worker and beat are alive.
+            "services": service_statuses() if _is_admin(request.user) else None,
+            "stale_minutes": settings.SERVICE_STALE_SECONDS // 60,
         },
     )
+
+
+def _is_admin(user) -> bool:
+    return user.is_superuser or user.role == User.Role.ADMIN
 
 
 def is_empty(chart: dict) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccessLog, log_access
+from portal.cache import last_operation_failed
 
 from . import importer, parsed, reader
 from .models import ImportRecord
@@ -77,12 +78,31 @@ def heartbeat(record_id: int):
         thread.join(timeout=5)
 
 
+def liveness(record: ImportRecord) -> str:
+    """How a background check or commit seems from its heartbeat:
+
+    - ``"alive"``: beating (or not a running background import);
+    - ``"unsure"``: beats were missed but not for long enough to call it dead: the page says
+      "正在确认" (confirming) rather than a state that looks final;
+    - ``"interrupted"``: no beat for ``stale_after()`` seconds: killed, or never started;
+    - ``"unknown"``: the cache that holds the heartbeat cannot be reached (Redis down).
+    """
+    if not (record.background and record.is_running):
+        return "alive"
+    last = cache.get(heartbeat_key(record.pk))
+    if last is None and last_operation_failed():
+        return "unknown"
+    age = None if last is None else time.time() - last
+    if age is None or age > stale_after():
+        return "interrupted"
+    if age > 2 * HEARTBEAT_SECONDS:
+        return "unsure"
+    return "alive"
+
+
 def is_interrupted(record: ImportRecord) -> bool:
     """A background check or commit whose worker has not beaten for a while: killed, or never started."""
-    if not (record.background and record.is_running):
-        return False
-    last = cache.get(heartbeat_key(record.pk))
-    return last is None or time.time() - last > stale_after()
+    return liveness(record) == "interrupted"
 
 
 def import_rerun(*, record: ImportRecord, actor) -> ImportRecord:
@@ -93,9 +113,9 @@ def import_rerun(*, record: ImportRecord, actor) -> ImportRecord:
 
     _beat(record.pk)  # the queued task counts as alive until it has had time to start
     if record.status == S.COMMITTING:
-        transaction.on_commit(lambda: commit_import.delay(record.pk, actor.pk))
+        transaction.on_commit(lambda: commit_import.delay(record.pk, actor.pk), robust=True)
     else:
-        transaction.on_commit(lambda: preview_import.delay(record.pk))
+        transaction.on_commit(lambda: preview_import.delay(record.pk), robust=True)
     return record
 
 
@@ -168,7 +188,7 @@ def import_start_preview(*, record: ImportRecord) -> ImportRecord:
         ImportRecord.objects.filter(pk=record.pk).update(status=S.PREVIEWING)
         record.status = S.PREVIEWING
         _beat(record.pk)
-        transaction.on_commit(lambda: preview_import.delay(record.pk))
+        transaction.on_commit(lambda: preview_import.delay(record.pk), robust=True)
         return record
     return import_preview(record=record)
 
@@ -220,7 +240,7 @@ def import_start_commit(*, record: ImportRecord, actor) -> ImportRecord:
         ImportRecord.objects.filter(pk=record.pk, status=S.PREVIEWED).update(status=S.COMMITTING)
         record.status = S.COMMITTING
         _beat(record.pk)
-        transaction.on_commit(lambda: commit_import.delay(record.pk, actor.pk))
+        transaction.on_commit(lambda: commit_import.delay(record.pk, actor.pk), robust=True)
         return record
     return import_commit(record_id=record.pk, actor=actor)
 

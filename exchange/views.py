@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import get_for_user_or_404
 from accounts.widgets import BootstrapFormMixin
+from portal.cache import background_available, background_unavailable_message
 from portal.pagination import paginate
 
 from . import reader, services, workbooks
@@ -56,7 +57,10 @@ def import_list(request):
     if request.method == "POST":
         if not request.user.has_perm("exchange.add_importrecord"):
             raise PermissionDenied
-        if form.is_valid():
+        if not background_available():
+            # Refused before anything is stored: the check and the commit need the background worker.
+            form.add_error(None, background_unavailable_message())
+        elif form.is_valid():
             kind = form.cleaned_data["kind"]
             if not may_import(request.user, kind):
                 raise PermissionDenied
@@ -90,6 +94,8 @@ def import_detail(request, record_pk):
             "page_obj": errors,
             "progress": services.progress_of(record),
             "interrupted": services.is_interrupted(record),
+            "liveness": services.liveness(record),
+            "stale": services.stale_after(),
             "hidden_rows": hidden,
         },
     )
@@ -101,8 +107,14 @@ def import_detail(request, record_pk):
 def import_progress(request, record_pk):
     """The progress bar, polled by htmx while a background import runs; a finished import reloads the page."""
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
-    interrupted = services.is_interrupted(record)
-    context = {"record": record, "progress": services.progress_of(record), "interrupted": interrupted}
+    liveness = services.liveness(record)
+    context = {
+        "record": record,
+        "progress": services.progress_of(record),
+        "interrupted": liveness == "interrupted",
+        "liveness": liveness,
+        "stale": services.stale_after(),
+    }
     response = render(request, "exchange/_progress.html", context)
     if not record.is_running:
         response["HX-Refresh"] = "true"
@@ -116,6 +128,9 @@ def import_confirm(request, record_pk):
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
     if record.user_id != request.user.pk or not may_import(request.user, record.kind):
         raise PermissionDenied
+    if record.background and not background_available():
+        messages.error(request, background_unavailable_message())
+        return redirect("exchange:import_detail", record_pk=record.pk)
     try:
         record = services.import_start_commit(record=record, actor=request.user)
     except services.ImportBlocked as exc:
@@ -138,6 +153,9 @@ def import_rerun(request, record_pk):
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
     if record.user_id != request.user.pk or not may_import(request.user, record.kind):
         raise PermissionDenied
+    if not background_available():
+        messages.error(request, background_unavailable_message())
+        return redirect("exchange:import_detail", record_pk=record.pk)
     try:
         services.import_rerun(record=record, actor=request.user)
     except services.ImportBlocked as exc:

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "accounts.context_processors.portal",
                 "accounts.context_processors.navigation",
                 "notifications.context_processors.unread",
+                "portal.context_processors.services",
             ],
         },
     },
@@ -171,8 +172,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# Redis is optional to reading: when it is down, a cache operation answers as a miss within the
+# timeouts below (milliseconds), is not tried again for CACHE_RETRY_SECONDS, and pages are served
+# from the database with a notice (portal/cache.py).
+CACHE_CONNECT_TIMEOUT_MS = int(os.environ.get("CACHE_CONNECT_TIMEOUT_MS", "200"))
+CACHE_READ_TIMEOUT_MS = int(os.environ.get("CACHE_READ_TIMEOUT_MS", "500"))
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_CONNECT_TIMEOUT_MS / 1000,
+                "socket_timeout": CACHE_READ_TIMEOUT_MS / 1000,
+            },
+        }
+    }
 else:
     # A file cache is shared by the web process and the worker, unlike a per-process memory cache.
     CACHES = {
@@ -201,8 +217,18 @@ else:
     CELERY_BROKER_URL = "filesystem://"
 # Unacknowledged messages (their worker died) are looked for every 10 s and delivered again once
 # older than the visibility timeout (kombu's default looks only every 100 s).
+# Short socket timeouts so that a dead Redis is noticed in seconds (the web process refuses an upload
+# at once; the worker reconnects), and a health check of idle connections.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "unacked_restore_interval": 10, "unacked_restore_throttle": 1}
+    {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "health_check_interval": 10,
+        "retry_on_timeout": True,
+    }
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
@@ -223,9 +249,20 @@ if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "portal.beat:Scheduler"  # django_celery_beat's, with a heartbeat
 CELERY_TIMEZONE = TIME_ZONE
+# The worker and beat wait for the broker, at start and after a loss, however long it takes
+# (Celery's default gives up after 100 attempts and the worker exits).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# The web process publishes a task (an import's check or commit) or tells the user at once that the
+# background service is unavailable: a few quick attempts, not Celery's default of minutes.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# The worker and beat report that they are alive every so often (dashboards: service status);
+# a report older than SERVICE_STALE_SECONDS is shown in red on the administrator's dashboard.
+SERVICE_HEARTBEAT_SECONDS = int(os.environ.get("SERVICE_HEARTBEAT_SECONDS", "30"))
+SERVICE_STALE_SECONDS = int(os.environ.get("SERVICE_STALE_SECONDS", "180"))
 
 # Login security: lockout keyed on the user name and the client address together, so that one
 # attacker cannot lock out everyone behind the township's proxy. The address is the socket's own

@@ -25,3 +25,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Chinese error pages in the portal's layout (portal/views.py; 404 and 403 use templates/404.html, 403.html).
+handler500 = "portal.views.server_error"

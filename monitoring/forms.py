@@ -153,7 +153,10 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
 
 class LedgerEntryForm(BootstrapFormMixin, forms.ModelForm):
-    period = MonthField(label=_("Month"))
+    period = MonthField(label=_("Month"), widget=forms.HiddenInput)
+    # The month's figures as they were when the form was opened (services.ledger_version): a save
+    # over a month somebody changed in between is refused rather than silently overwriting it.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = LedgerEntry
@@ -181,6 +184,18 @@ class LedgerEntryForm(BootstrapFormMixin, forms.ModelForm):
     def validate_unique(self):
         # The service updates the month's entry when there is one: no "already exists" error.
         pass
+
+
+class LedgerMonthForm(BootstrapFormMixin, forms.Form):
+    """First step of a ledger entry: the month, so that an existing month opens with its figures."""
+
+    period = MonthField(label=_("Month"))
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        if period > timezone.localdate():
+            raise forms.ValidationError(_("The month cannot be in the future."))
+        return period
 
 
 class ApplicationForm(BootstrapFormMixin, forms.ModelForm):

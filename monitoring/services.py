@@ -1,6 +1,7 @@
 """Writes of the monitoring loop. Views, admin actions, tasks and tests all call these."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -373,6 +374,17 @@ def employment_snapshot(household: Household) -> tuple[int, list[dict]]:
     return employed, rows
 
 
+def ledger_version(entry: LedgerEntry | None) -> str:
+    """A fingerprint of a month's figures as stored: "" for a month with no entry yet."""
+    if entry is None or entry.pk is None:
+        return ""
+    values = [str(getattr(entry, name)) for name in (*LEDGER_VERSION_FIELDS, *LEDGER_AMOUNTS)]
+    return hashlib.sha256("|".join(values).encode()).hexdigest()[:16]
+
+
+LEDGER_VERSION_FIELDS = ("household_size", "community_integration", "notes")
+
+
 @transaction.atomic
 def ledger_entry_save(
     *,
@@ -383,9 +395,15 @@ def ledger_entry_save(
     household_size: int | None = None,
     community_integration: str = "",
     notes: str = "",
+    expected_version: str | None = None,
     **amounts: Decimal,
 ) -> LedgerEntry:
-    """Create or update the household's entry for the month of ``period`` (one per month)."""
+    """Create or update the household's entry for the month of ``period`` (one per month).
+
+    ``expected_version`` (the form's): the month as the user loaded it (ledger_version, "" for a
+    new month). When the stored month differs, somebody saved it in between and nothing is
+    written: the user must look at the new figures first. Imports and visits pass None.
+    """
     unknown = set(amounts) - set(LEDGER_AMOUNTS)
     if unknown:
         raise TypeError(f"unknown ledger fields: {sorted(unknown)}")
@@ -397,9 +415,22 @@ def ledger_entry_save(
             raise ValidationError({name: _("An amount cannot be negative.")})
     employed, snapshot = employment_snapshot(household)
     size = household_size or Member.objects.filter(household=household).count() or 1
-    entry = LedgerEntry.objects.filter(household=household, period=period).first() or LedgerEntry(
+    entry = LedgerEntry.objects.select_for_update().filter(household=household, period=period).first() or LedgerEntry(
         household=household, period=period
     )
+    if expected_version is not None and ledger_version(entry) != expected_version:
+        raise ValidationError(
+            _(
+                "The ledger of %(month)s was changed by %(who)s at %(when)s after you opened it; nothing was "
+                "saved. The form now shows the figures as they are: check them and save again."
+            )
+            % {
+                "month": f"{period:%Y-%m}",
+                "who": entry.recorded_by.display_name if entry.recorded_by else "—",
+                "when": timezone.localtime(entry.updated_at).strftime("%Y-%m-%d %H:%M") if entry.updated_at else "—",
+            },
+            code="stale",
+        )
     for name, value in amounts.items():
         setattr(entry, name, Decimal(value or 0))
     entry.household_size = size

@@ -26,11 +26,12 @@ from .forms import (
     DismissForm,
     IdentifyForm,
     LedgerEntryForm,
+    LedgerMonthForm,
     NoteForm,
     RosterUploadForm,
     VisitForm,
 )
-from .models import Alert, DepartmentRoster, MonitoringCase, ScreeningRun, Thresholds
+from .models import Alert, DepartmentRoster, LedgerEntry, MonitoringCase, ScreeningRun, Thresholds
 from .roster import RosterError, parse_roster
 from .selectors import visits_due_for, visits_overdue_for
 
@@ -351,8 +352,29 @@ def visit_create(request, household_pk):
 @permission_required("monitoring.add_ledgerentry", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def ledger_create(request, household_pk):
+    """A month of the ledger: the month first; a month already entered opens with its figures.
+
+    Saving is refused when the month changed since the form was loaded (services.ledger_version),
+    so that nobody overwrites a colleague's figures without seeing them.
+    """
     household = get_for_user_or_404(Household, request.user, pk=household_pk)
-    form = LedgerEntryForm(request.POST or None, initial={"household_size": household.members.count() or None})
+    month_form = LedgerMonthForm(request.POST if request.method == "POST" else request.GET or None)
+    if not month_form.is_valid():
+        months = LedgerEntry.objects.filter(household=household).order_by("-period").values_list("period", flat=True)
+        return render(
+            request,
+            "monitoring/ledger_form.html",
+            {"month_form": month_form, "household": household, "months": months[:24]},
+        )
+    period = month_form.cleaned_data["period"]
+    entry = LedgerEntry.objects.filter(household=household, period=period).select_related("recorded_by").first()
+    if request.method == "POST":
+        form = LedgerEntryForm(request.POST, instance=entry)
+    else:
+        initial = {"period": period, "version": services.ledger_version(entry)}
+        if entry is None:
+            initial["household_size"] = household.members.count() or None
+        form = LedgerEntryForm(instance=entry, initial=initial)
     if request.method == "POST" and form.is_valid():
         c = dict(form.cleaned_data)
         try:
@@ -363,14 +385,25 @@ def ledger_create(request, household_pk):
                 household_size=c.pop("household_size"),
                 community_integration=c.pop("community_integration"),
                 notes=c.pop("notes"),
+                expected_version=c.pop("version"),
                 **c,
             )
         except ValidationError as exc:
+            if getattr(exc, "code", None) == "stale":
+                # Show the month as it is now, with its new fingerprint, and say why nothing was saved.
+                entry = LedgerEntry.objects.filter(household=household, period=period).first()
+                initial = {"period": period, "version": services.ledger_version(entry)}
+                form = LedgerEntryForm(instance=entry, initial=initial)
+                form.cleaned_data = {}
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("The ledger entry has been saved."))
+            messages.success(request, _("The ledger of %(month)s has been saved.") % {"month": f"{period:%Y-%m}"})
             return redirect("relocation:household_detail", household_pk=household.pk)
-    return render(request, "monitoring/ledger_form.html", {"form": form, "household": household})
+    return render(
+        request,
+        "monitoring/ledger_form.html",
+        {"form": form, "household": household, "period": period, "entry": entry},
+    )
 
 
 @login_required

@@ -8,6 +8,8 @@ from .models import Household, Member
 
 MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
 HISTORY_LIMIT = 200
+# Ledger fields the portal fills in itself: a change of them is not a change anybody made.
+LEDGER_SKIPPED = {"member_employment", "source", "recorded_by", "created_at"}
 
 
 @dataclass
@@ -30,12 +32,30 @@ def _display(record, field_name, value, mask):
     return str(value)
 
 
+def _what(record) -> str:
+    meta = record.instance_type._meta
+    if meta.model_name == "ledgerentry":
+        return f"{meta.verbose_name}：{record.period:%Y年%-m月}"
+    return str(meta.verbose_name) + "：" + (record.name if hasattr(record, "name") else record.head_name)
+
+
 def changes_of(household: Household, *, mask: bool = True) -> list[Change]:
-    """Every recorded change of the household and its members, newest first."""
-    records = list(household.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]) + list(
-        Member.history.filter(household_id=household.pk)
-        .select_related("history_user")
-        .order_by("-history_date")[:HISTORY_LIMIT]
+    """Every recorded change of the household, its members and its monthly ledger, newest first."""
+    from django.apps import apps
+
+    LedgerEntry = apps.get_model("monitoring", "LedgerEntry")
+    records = (
+        list(household.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT])
+        + list(
+            Member.history.filter(household_id=household.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:HISTORY_LIMIT]
+        )
+        + list(
+            LedgerEntry.history.filter(household_id=household.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:HISTORY_LIMIT]
+        )
     )
     changes = []
     for record in records:
@@ -44,6 +64,8 @@ def changes_of(household: Household, *, mask: bool = True) -> list[Change]:
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
+                if change.field in LEDGER_SKIPPED and record.instance_type._meta.model_name == "ledgerentry":
+                    continue
                 label = str(record.instance_type._meta.get_field(change.field).verbose_name)
                 fields.append(
                     (
@@ -55,10 +77,5 @@ def changes_of(household: Household, *, mask: bool = True) -> list[Change]:
             if not fields:
                 continue
         who = record.history_user.display_name if record.history_user else "—"
-        what = (
-            str(record.instance_type._meta.verbose_name)
-            + "："
-            + (record.name if hasattr(record, "name") else record.head_name)
-        )
-        changes.append(Change(record.history_date, who, what, record.history_type, fields))
+        changes.append(Change(record.history_date, who, _what(record), record.history_type, fields))
     return sorted(changes, key=lambda c: c.at, reverse=True)

@@ -20,9 +20,10 @@ def url(household, period=None):
 
 
 def post_data(page_form, **changes):
-    data = {name: ("" if value is None else value) for name, value in page_form.initial.items() if name in page_form.fields}
+    data = {}
     for name in page_form.fields:
-        data.setdefault(name, page_form[name].value() if page_form[name].value() is not None else "")
+        value = page_form[name].value()
+        data[name] = "" if value is None else value
     data["period"] = f"{MONTH:%Y-%m}"
     data.update(changes)
     return data

@@ -29,8 +29,12 @@ LOAN_OVERDUE_RULE = "loan_overdue"  # monitoring.models.Alert.Rule.LOAN_OVERDUE
 
 
 def _recorded(record, actor):
-    if record.pk is None and actor is not None and getattr(actor, "is_authenticated", False):
-        record.created_by = actor
+    """Note who recorded a new row, and who made this change for its history (outside a request too)."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        record._history_user = actor
+        if record.pk is None:
+            # Trainings and employment (the assistance app's models) name it recorded_by.
+            setattr(record, "recorded_by" if hasattr(record, "recorded_by_id") else "created_by", actor)
 
 
 @transaction.atomic

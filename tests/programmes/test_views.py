@@ -315,3 +315,30 @@ def test_library_projects_are_refused_a_planned_amount_below_what_is_allocated(c
         services.library_project_save(project=project, actor=cast.alice)
     assert "planned_amount" in error.value.error_dict
     assert LibraryProject.objects.get().planned_amount == Decimal("100000")
+
+
+HISTORY = [
+    ("workshop", "workshop_pk", "workshop", "operator", "新的经营主体"),
+    ("relief", "relief_pk", "relief", "owner_unit", "新的实施单位"),
+    ("loan", "loan_pk", "loan", "purpose", "新的贷款用途"),
+    ("product", "product_pk", "product", "maker", "新的生产主体"),
+    ("sales", "sales_pk", "sales", "buyer", "新的采购方"),
+    ("benefit", "benefit_pk", "benefit", "counterparty", "新的联结对象"),
+    ("project", "project_pk", "project", "owner_unit", "新的实施单位"),
+    ("training", "training_pk", "training", "organizer", "新的培训机构"),
+]
+
+
+@pytest.mark.parametrize(("name", "key", "row", "attr", "value"), HISTORY, ids=[h[0] for h in HISTORY])
+def test_each_ledger_row_shows_who_changed_what(name, key, row, attr, value, cast, client_of):
+    from programmes import services
+
+    record = yangkou_rows(cast)[row]
+    old = getattr(record, attr)
+    setattr(record, attr, value)
+    services.record_save(record=record, actor=cast.alice)
+    page = client_of(cast.frank).get(reverse(f"programmes:{name}_detail", kwargs={key: record.pk})).content.decode()
+    history = page[page.index("history-row") :]
+    assert value in history and "周爱丽" in history
+    if old:
+        assert old in history

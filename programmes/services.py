@@ -198,11 +198,11 @@ def loan_raise_alert(*, loan: Loan, today: datetime.date, actor=None) -> bool:
         evidence={
             "loan_id": loan.pk,
             "kind": str(loan.get_kind_display()),
+            "borrower": loan.member.name,
             "bank": loan.bank,
             "amount": str(loan.amount),
             "due_date": loan.due_date.isoformat(),
             "days_overdue": (today - loan.due_date).days,
-            "borrower": loan.member.name,
         },
         source="other",  # Alert.Source.OTHER
         actor=actor,

@@ -52,6 +52,8 @@ def test_the_overdue_alert_joins_the_households_open_case(cast, client_of):
     assert alert.case == case
     page = client_of(cast.alice).get(reverse("monitoring:case_detail", kwargs={"case_pk": case.pk})).content.decode()
     assert "贷款逾期" in page  # among the case's alerts
+    alert_page = client_of(cast.alice).get(reverse("monitoring:alert_detail", kwargs={"alert_pk": alert.pk}))
+    assert "借款人" in alert_page.content.decode() and "广丰农商银行" in alert_page.content.decode()
     assert reverse("programmes:loan_detail", kwargs={"loan_pk": loan.pk}) in page  # and the loan itself
     assert client_of(cast.bob).get(reverse("programmes:loan_detail", kwargs={"loan_pk": loan.pk})).status_code == 404
 

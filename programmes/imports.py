@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from assistance.models import TrainingRecord
-from exchange import cells, reader
+from exchange import cells, reader, sandbox
 from exchange.columns import Column, Spec, label
 from exchange.importer import Analysis, _read_sheet
 from relocation.models import Member
@@ -105,18 +105,9 @@ class RosterAnalysis:
 
 def analyse(path, *, user) -> RosterAnalysis:
     """Read and check a roster for ``user``; writes nothing. Raises reader.BadFile for a bad file."""
-    result = RosterAnalysis()
-    analysis = result.analysis
-    rows = []
-    for info in reader.inspect(path):
-        spec, sheet_rows, _columns = _read_sheet(path, info, [SPEC], analysis, None)
-        if spec is not None:
-            rows += sheet_rows
-    if not analysis.sheets or not any(s.kind for s in analysis.sheets):
-        raise reader.BadFile(
-            _("No sheet of this workbook has the header row of %(kinds)s. Start from the template.")
-            % {"kinds": SPEC.title}
-        )
+    # Read in a memory-capped child process, like every upload (exchange.sandbox).
+    analysis, rows = sandbox.capped(_read, str(path))
+    result = RosterAnalysis(analysis=analysis)
     numbers = sorted({r.values["id_number"] for r in rows if r.values.get("id_number")})
     members = {}
     for start in range(0, len(numbers), BATCH):
@@ -189,6 +180,22 @@ def analyse(path, *, user) -> RosterAnalysis:
             }
         )
     return result
+
+
+def _read(path: str) -> tuple[Analysis, list]:
+    """Every roster sheet of the workbook, parsed; no database access."""
+    analysis = Analysis()
+    rows = []
+    for info in reader.inspect(path):
+        spec, sheet_rows, _columns = _read_sheet(path, info, [SPEC], analysis, None)
+        if spec is not None:
+            rows += sheet_rows
+    if not any(s.kind for s in analysis.sheets):
+        raise reader.BadFile(
+            _("No sheet of this workbook has the header row of %(kinds)s. Start from the template.")
+            % {"kinds": SPEC.title}
+        )
+    return analysis, rows
 
 
 @transaction.atomic

@@ -37,6 +37,8 @@ class User(AbstractUser):
         SETTLEMENT_STAFF = "settlement_staff", _("Settlement community staff")
         BUREAU_STAFF = "bureau_staff", _("Bureau staff")
         HEAD = "head", _("Bureau or district head")
+        # 区防返贫监测办 (乡村振兴/农业农村): confirms identifications and eliminations, district-wide.
+        DISTRICT_OFFICE = "district_office", _("District monitoring office")
         ADMIN = "admin", _("System administrator")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)

@@ -3,7 +3,7 @@
 On top of the demo households (``manage.py seed_demo``): twelve months of ledgers for every
 household, a few return visits (some overdue), a household's own application, a roster of the
 人社局 with matched and unmatched rows, one screening run so that the alert queue has work in it,
-and one monitoring case of each object type identified through the services. Everything is
+cases at several steps of the procedure in 洋口镇 (``procedure_demo``) and a case of each object type. Everything is
 matched by what it is (household and month, a visit's household, a roster's title, a case's object
 type), so a second run adds nothing.
 """
@@ -233,9 +233,12 @@ CASES = [
 
 
 def seed_cases(today: datetime.date) -> int:
-    """One monitoring case of each object type, identified from an open alert; the first is approved."""
-    added = 0
-    head = User.objects.filter(role=User.Role.HEAD, is_active=True).order_by("pk").first()
+    """Cases at several steps of the procedure in 洋口镇 (procedure_demo), then one just opened of each
+    object type still missing, from an open alert of a household of the kind the type needs."""
+    from .procedure import case_open
+    from .procedure_demo import seed_procedure_cases
+
+    added = seed_procedure_cases(today)
     for object_type, rules, household_type, risk_types, channel in CASES:
         if MonitoringCase.objects.filter(object_type=object_type).exists():
             continue
@@ -246,27 +249,33 @@ def seed_cases(today: datetime.date) -> int:
             .order_by("rule", "household__code")
             .select_related("household")
         )
-        # The household type that fits the object type if there is one, else any household.
-        alert = (household_type and alerts.filter(household__household_type=household_type).first()) or alerts.first()
-        if alert is None:
+        alert = alerts.filter(household__household_type=household_type).first() if household_type else None
+        alert = alert or alerts.exclude(household__household_type=Household.Type.LIFTED).first()
+        if alert is None and object_type != MonitoringCase.ObjectType.UNSTABLE:
+            # Any open alert of a household the type fits (脱贫不稳定户 only for households lifted out of poverty).
+            alert = (
+                Alert.objects.open()
+                .exclude(household__monitoring_cases__isnull=False)
+                .exclude(household__household_type=Household.Type.LIFTED)
+                .order_by("household__code")
+                .first()
+            )
+        staff = _staff_for(alert.household) if alert else None
+        if alert is None or staff is None:
             continue
-        staff = _staff_for(alert.household)
         if alert.rule == Alert.Rule.SELF_APPLICATION:
             channel = MonitoringCase.Channel.SELF_APPLICATION
         elif alert.rule == Alert.Rule.ROSTER_HIT:
             channel = MonitoringCase.Channel.DEPARTMENT_SCREENING
-        case = services.alert_identify(
+        case_open(
             alert=alert,
             object_type=object_type,
             risk_types=risk_types,
             discovery_channel=channel,
-            identified_at=today - datetime.timedelta(days=4 - added),
-            notes="（示例）入户核实属实。",
+            identified_at=today - datetime.timedelta(days=2),
+            notes="（示例）线索已登记，待入户核实。",
             actor=staff,
         )
-        if added == 0:
-            services.case_review(case=case, approve=True, note="（示例）乡镇审核通过。", actor=staff)
-            services.case_approve(case=case, approve=True, note="（示例）区级审定通过。", actor=head)
         added += 1
     return added
 

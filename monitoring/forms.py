@@ -60,8 +60,16 @@ class IdentifyForm(BootstrapFormMixin, forms.Form):
         error_messages={"required": _("Choose at least one risk type.")},
     )
     discovery_channel = forms.ChoiceField(label=_("Discovery channel"), choices=MonitoringCase.Channel.choices)
-    identified_at = forms.DateField(label=_("Date of identification"), widget=DateInput())
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    identified_at = forms.DateField(label=_("Date of the clue"), widget=DateInput())
+    fast_lane = forms.BooleanField(
+        label=_("Fast lane (绿色通道): help starts now, identification completes afterwards"), required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For the fast lane, say what sudden hardship the household faces."),
+    )
 
     CHANNEL_OF_RULE = {
         Alert.Rule.SELF_APPLICATION: MonitoringCase.Channel.SELF_APPLICATION,
@@ -71,21 +79,38 @@ class IdentifyForm(BootstrapFormMixin, forms.Form):
         Alert.Rule.LOAN_OVERDUE: MonitoringCase.Channel.DEPARTMENT_SCREENING,
     }
 
+    # The risk an alert's rule points to, ticked in advance (the cadre may change it).
+    RISK_OF_RULE = {
+        "medical_expense": RiskType.ILLNESS,
+        "schooling_expense": RiskType.SCHOOLING,
+        "out_of_school": RiskType.SCHOOLING,
+        "uninsured": RiskType.ILLNESS,
+        "unsafe_housing": RiskType.HOUSING_SAFETY,
+        "unsafe_water": RiskType.DRINKING_WATER,
+    }
+
     def __init__(self, *args, alert: Alert, **kwargs):
+        risk = self.RISK_OF_RULE.get(alert.rule)
         kwargs.setdefault(
             "initial",
             {
+                "risk_types": [risk] if risk else [],
                 "identified_at": timezone.localdate(),
                 "discovery_channel": self.CHANNEL_OF_RULE.get(alert.rule, MonitoringCase.Channel.SYSTEM_SCREENING),
             },
         )
         super().__init__(*args, **kwargs)
         self.fields["risk_types"].widget.attrs["class"] = "form-check-input"
+        # Only the object types the household's kind allows (monitoring/procedure.py).
+        from .procedure import allowed_object_types
+
+        allowed = allowed_object_types(alert.household)
+        self.fields["object_type"].choices = [c for c in MonitoringCase.ObjectType.choices if c[0] in allowed]
 
     def clean_identified_at(self):
         day = self.cleaned_data["identified_at"]
         if day > timezone.localdate():
-            raise forms.ValidationError(_("The date of identification cannot be in the future."))
+            raise forms.ValidationError(_("The date of the clue cannot be in the future."))
         return day
 
 

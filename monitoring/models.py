@@ -21,7 +21,7 @@ from accounts.scope import filter_for_department
 from portal.months import first_of_month, month_index
 from relocation.models import FiguresQuerySetMixin, Household, HouseholdScopedQuerySet
 
-from . import income
+from . import income, procedure_defaults
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0"), "validators": [MinValueValidator(0)]}
 
@@ -141,6 +141,37 @@ class Thresholds(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Unless the figure got worse than the dismissed alert's by this much."),
+    )
+    # The monitoring procedure (monitoring/procedure.py): each step's deadline counts from the step before.
+    household_check_days = models.PositiveSmallIntegerField(
+        _("days for the household check"), default=3, validators=[MinValueValidator(1)]
+    )
+    cross_check_days = models.PositiveSmallIntegerField(
+        _("days for the department cross-check"), default=5, validators=[MinValueValidator(1)]
+    )
+    village_review_days = models.PositiveSmallIntegerField(
+        _("days for the village review"), default=3, validators=[MinValueValidator(1)]
+    )
+    identification_notice_days = models.PositiveSmallIntegerField(
+        _("public notice of an identification (days, at least)"), default=5, validators=[MinValueValidator(1)]
+    )
+    elimination_notice_days = models.PositiveSmallIntegerField(
+        _("public notice of a risk elimination (days, at least)"), default=7, validators=[MinValueValidator(1)]
+    )
+    identification_total_days = models.PositiveSmallIntegerField(
+        _("days from clue to district confirmation"), default=15, validators=[MinValueValidator(1)]
+    )
+    elimination_line = models.CharField(
+        _("line income must stay above for elimination"),
+        max_length=8,
+        choices=[("line", _("The monitoring income line")), ("warning", _("The warning line (line × multiplier)"))],
+        default="line",
+    )
+    continuing_measure_types = models.JSONField(
+        _("measure types that continue after elimination"),
+        default=procedure_defaults.continuing_measure_types,
+        blank=True,
+        help_text=_("Open measures of these types do not stop an elimination (microcredit, welfare post, 雨露计划)."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -436,6 +467,11 @@ class Alert(models.Model):
         CADRE_CHECK = "cadre_check", _("Reported by a cadre")
         HAZARD = "hazard", _("Serious household hazard")
         LOAN_OVERDUE = "loan_overdue", _("Loan overdue")
+        # From the 两不愁三保障 and drinking-water assessments (monitoring/screening.py: assessment_rules_sql).
+        OUT_OF_SCHOOL = "out_of_school", _("A school-age member out of school")
+        UNINSURED = "uninsured", _("A member without basic medical insurance this year")
+        UNSAFE_HOUSING = "unsafe_housing", _("House graded C or D")
+        UNSAFE_WATER = "unsafe_water", _("Drinking water not safe")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Awaiting verification")
@@ -536,8 +572,9 @@ class MonitoringCase(models.Model):
         SYSTEM_SCREENING = "system_screening", _("System screening")
 
     class Status(models.TextChoices):
-        IDENTIFIED = "identified", _("Identified, awaiting township review")
-        REVIEWED = "reviewed", _("Reviewed, awaiting district approval")
+        # The values predate the step chain; the labels say what they mean now (see monitoring/procedure.py).
+        IDENTIFIED = "identified", _("Identification in progress")
+        REVIEWED = "reviewed", _("Reviewed by the township, awaiting district confirmation")
         APPROVED = "approved", _("Approved, under assistance")
         LONG_TERM = "long_term", _("Long-term tracking under the safety net")
         ELIMINATED = "eliminated", _("Risk eliminated")
@@ -588,6 +625,16 @@ class MonitoringCase(models.Model):
         related_name="+",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Where the case stands in its procedure (monitoring/procedure.py); kept as the steps are recorded.
+    procedure = models.CharField(_("procedure under way"), max_length=14, blank=True)
+    procedure_run = models.PositiveSmallIntegerField(_("elimination runs"), default=0)
+    next_step = models.CharField(_("next step"), max_length=24, blank=True)
+    step_since = models.DateField(_("waiting since"), null=True, blank=True)
+    fast_lane = models.BooleanField(
+        _("fast lane (help before identification ends)"),
+        default=False,
+        help_text=_("绿色通道: the household is a monitoring object at once; the chain completes afterwards."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -600,7 +647,7 @@ class MonitoringCase(models.Model):
         verbose_name_plural = _("monitoring cases")
         permissions = [
             ("review_monitoringcase", _("Can review a monitoring case (township)")),
-            ("approve_monitoringcase", _("Can approve a monitoring case (district)")),
+            ("approve_monitoringcase", _("Can confirm a monitoring case at district level")),
             ("eliminate_monitoringcase", _("Can eliminate the risk of a monitoring case")),
         ]
         constraints = [
@@ -776,3 +823,16 @@ class ScreeningRun(models.Model):
 
     def __str__(self):
         return f"{self.get_mode_display()} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
+
+# The procedure's records (steps, notices, assessments) live in their own module.
+from .procedure_models import (  # noqa: E402, F401
+    Assessment,
+    AssessmentMember,
+    CaseStep,
+    Objection,
+    Procedure,
+    PublicNotice,
+    StepEvidence,
+    StepKind,
+)

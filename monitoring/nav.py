@@ -19,6 +19,7 @@ NAV = [
     NavItem(
         _("Monitoring cases"), "monitoring:case_list", "clipboard2-pulse", "monitoring.view_monitoringcase", order=32
     ),
+    NavItem(_("Public notices"), "monitoring:notice_list", "megaphone", "monitoring.view_publicnotice", order=32),
     NavItem(
         _("Department rosters"),
         "monitoring:roster_list",

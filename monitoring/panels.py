@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from portal.panels import Panel
 
-from .models import Alert, LedgerEntry, MonitoringCase, Thresholds, Visit
+from .models import Alert, Assessment, LedgerEntry, MonitoringCase, Thresholds, Visit
 from .selectors import with_visit_due
 
 
@@ -49,6 +49,21 @@ def household_panels(request, household) -> list[Panel]:
         due = with_visit_due(type(household).objects.filter(pk=household.pk)).values_list("visit_due_on", flat=True)
         panels.append(
             Panel(_("Return visits"), "monitoring/panels/visits.html", {"visits": visits, "due": due.first()}, order=31)
+        )
+    if user.has_perm("monitoring.view_assessment"):
+        assessments = list(
+            Assessment.objects.filter(household=household)
+            .select_related("assessed_by")
+            .prefetch_related("members__member")
+            .order_by("-assessed_on", "-pk")[:5]
+        )
+        panels.append(
+            Panel(
+                _("两不愁三保障 and drinking water"),
+                "monitoring/panels/assessments.html",
+                {"assessments": assessments},
+                order=31,
+            )
         )
     if user.has_perm("monitoring.view_alert"):
         alerts = list(Alert.objects.filter(household=household).order_by("-created_at")[:20])

@@ -16,7 +16,11 @@ Income is net income (纯收入, ``monitoring/income.py``). The rules (threshold
 - income_drop: the net income of the last completed month is more than the set percentage below the
   average of the months compared before it;
 - medical_expense / schooling_expense: the 12 months' spending reaches the threshold;
-- zero_employment: a member is able and willing to work and nobody is employed (period: the month).
+- zero_employment: a member is able and willing to work and nobody is employed (period: the month);
+- out_of_school / uninsured / unsafe_housing / unsafe_water: the household's latest 两不愁三保障
+  assessment finds a school-age member out of school, a member without basic medical insurance for
+  the current year, a house graded C or D, or drinking water not safe (period: the assessment's date;
+  not raised again while an alert of the rule is open).
 
 Every rule's hits pass two filters before they become alerts (:func:`_insert`), so that a cadre's
 queue holds what needs a decision:
@@ -59,6 +63,10 @@ COVERS = {
     "zero_employment": (RiskType.UNSTABLE_EMPLOYMENT, RiskType.LACK_OF_LABOUR),
     "medical_expense": (RiskType.ILLNESS,),
     "schooling_expense": (RiskType.SCHOOLING,),
+    "out_of_school": (RiskType.SCHOOLING,),
+    "uninsured": (RiskType.ILLNESS,),
+    "unsafe_housing": (RiskType.HOUSING_SAFETY,),
+    "unsafe_water": (RiskType.DRINKING_WATER,),
 }
 # Rules whose figure is worse when lower (per-capita income); the others are worse when higher.
 LOWER_IS_WORSE = ("income_low",)
@@ -239,10 +247,63 @@ def zero_employment_sql(d: Dialect, *, changed_since: bool, thresholds: Threshol
     """
 
 
+def assessment_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds | None = None) -> str:
+    """The four 两不愁三保障 and drinking-water rules, on each household's latest assessment: a school-age
+    member out of school, a member without basic medical insurance this year, a house graded C or D,
+    water not safe. Period: the assessment's date. Not raised again while an alert of the rule is open."""
+    restrict = "AND a.household_id IN (SELECT household_id FROM monitoring_assessment WHERE created_at >= %(since)s)"
+
+    def still_open(rule: str) -> str:
+        return (
+            "NOT EXISTS (SELECT 1 FROM monitoring_alert o WHERE o.household_id = l.household_id "
+            f"AND o.rule = '{rule}' AND o.status = 'open')"
+        )
+
+    return f"""
+    WITH latest AS (
+      SELECT a.id, a.household_id, a.assessed_on, a.housing, a.water_quantity_ok, a.water_quality_ok,
+        a.water_convenient, a.water_guaranteed
+      FROM monitoring_assessment a
+      WHERE NOT EXISTS (SELECT 1 FROM monitoring_assessment b WHERE b.household_id = a.household_id
+                        AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id)))
+        {restrict if changed_since else ""}
+    ), people AS (
+      SELECT m.assessment_id,
+        SUM(CASE WHEN m.schooling = 'dropped_out' THEN 1 ELSE 0 END) AS out_of_school,
+        SUM(CASE WHEN NOT m.insured OR COALESCE(m.insurance_year, 0) < %(as_of_year)s THEN 1 ELSE 0 END) AS uninsured
+      FROM monitoring_assessmentmember m JOIN latest l ON l.id = m.assessment_id
+      GROUP BY m.assessment_id
+    )
+    SELECT l.household_id AS hid, 'out_of_school' AS rule, l.assessed_on AS period, {d.json}(
+        'members_out_of_school', p.out_of_school, 'assessed_on', l.assessed_on) AS evidence,
+        CAST(NULL AS DECIMAL) AS measure
+      FROM latest l JOIN people p ON p.assessment_id = l.id
+      WHERE p.out_of_school > 0 AND {still_open("out_of_school")}
+    UNION ALL
+    SELECT l.household_id, 'uninsured', l.assessed_on, {d.json}(
+        'members_uninsured', p.uninsured, 'insurance_year', %(as_of_year)s, 'assessed_on', l.assessed_on),
+        CAST(NULL AS DECIMAL)
+      FROM latest l JOIN people p ON p.assessment_id = l.id
+      WHERE p.uninsured > 0 AND {still_open("uninsured")}
+    UNION ALL
+    SELECT l.household_id, 'unsafe_housing', l.assessed_on, {d.json}(
+        'housing_grade', l.housing, 'assessed_on', l.assessed_on), CAST(NULL AS DECIMAL)
+      FROM latest l WHERE l.housing IN ('C', 'D') AND {still_open("unsafe_housing")}
+    UNION ALL
+    SELECT l.household_id, 'unsafe_water', l.assessed_on, {d.json}(
+        'water_quantity_ok', l.water_quantity_ok, 'water_quality_ok', l.water_quality_ok,
+        'water_convenient', l.water_convenient, 'water_guaranteed', l.water_guaranteed,
+        'assessed_on', l.assessed_on), CAST(NULL AS DECIMAL)
+      FROM latest l
+      WHERE NOT (l.water_quantity_ok AND l.water_quality_ok AND l.water_convenient AND l.water_guaranteed)
+        AND {still_open("unsafe_water")}
+    """
+
+
 def rules() -> list:
     """The rule statements of a run, in order. Each: (dialect, changed_since=, thresholds=) -> a SELECT
     of (hid, rule, period, evidence, measure); add a rule by writing such a function and listing it here."""
-    return [ledger_rules_sql, zero_employment_sql]
+    return [ledger_rules_sql, zero_employment_sql, assessment_rules_sql]
 
 
 def params_for(thresholds: Thresholds, as_of: datetime.date, since: datetime.datetime | None, since_day) -> dict:
@@ -265,6 +326,7 @@ def params_for(thresholds: Thresholds, as_of: datetime.date, since: datetime.dat
         # The last completed month: the ledger rules read the twelve months ending with it.
         "last": month_index(as_of) - 1,
         "as_of": as_of,
+        "as_of_year": as_of.year,
         "since": since,
         "since_day": since_day,
     }

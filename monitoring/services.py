@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from relocation.models import Household, Member
 
-from . import income
 from .models import (
     Alert,
     AnnualIncome,
@@ -27,7 +26,6 @@ from .models import (
     Visit,
     VisitPhoto,
     first_of_month,
-    month_index,
 )
 
 DEFAULT_VISIT_INTERVAL = 90  # days, only when no thresholds have been set up at all
@@ -113,7 +111,7 @@ def alert_dismiss(*, alert: Alert, reason: str, actor) -> Alert:
     return alert
 
 
-def _clean_risk_types(risk_types: Iterable[str]) -> list[str]:
+def clean_risk_types(risk_types: Iterable[str]) -> list[str]:
     risk_types = list(dict.fromkeys(risk_types or []))
     unknown = [r for r in risk_types if r not in RiskType.values]
     if unknown:
@@ -121,14 +119,6 @@ def _clean_risk_types(risk_types: Iterable[str]) -> list[str]:
     return risk_types
 
 
-def _set_household_status(household: Household, status: str) -> None:
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    if household.status != status:
-        household.status = status
-        household.save(update_fields=["status", "updated_at"])
-
-
-@transaction.atomic
 def alert_identify(
     *,
     alert: Alert,
@@ -137,176 +127,35 @@ def alert_identify(
     discovery_channel: str,
     identified_at: datetime.date,
     notes: str = "",
+    fast_lane: bool = False,
     actor,
 ) -> MonitoringCase:
-    """Identify the alert's household as a monitoring object; an open case of the household takes the new risks."""
-    risk_types = _clean_risk_types(risk_types)
-    if not risk_types:
-        raise ValidationError({"risk_types": _("Choose at least one risk type.")})
-    if object_type not in MonitoringCase.ObjectType.values:
-        raise ValidationError({"object_type": _("Choose the type of monitoring object.")})
-    if discovery_channel not in MonitoringCase.Channel.values:
-        raise ValidationError({"discovery_channel": _("Choose how the risk was discovered.")})
-    if identified_at > timezone.localdate():
-        raise ValidationError({"identified_at": _("The date of identification cannot be in the future.")})
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if alert.status != Alert.Status.OPEN:
-        raise ValidationError(_("This alert has already been dealt with."))
-    household = alert.household
-    case = MonitoringCase.objects.filter(household=household, status__in=MonitoringCase.OPEN_STATUSES).first()
-    if case is None:
-        case = MonitoringCase.objects.create(
-            household=household,
-            object_type=object_type,
-            risk_types=risk_types,
-            discovery_channel=discovery_channel,
-            identified_at=identified_at,
-            identified_by=actor,
-            notes=notes,
-        )
-    else:
-        case.risk_types = list(dict.fromkeys([*case.risk_types, *risk_types]))
-        if notes:
-            case.notes = f"{case.notes}\n{notes}".strip()
-        case.save(update_fields=["risk_types", "notes", "updated_at"])
-    alert.status = Alert.Status.IDENTIFIED
-    alert.case = case
-    alert.resolved_at = timezone.now()
-    alert.resolved_by = actor
-    alert.resolution = notes
-    alert.save(update_fields=["status", "case", "resolved_at", "resolved_by", "resolution"])
-    _set_household_status(household, Household.Status.MONITORED)
-    _tighten_next_visit(household)
-    return case
+    """Take the alert into the identification procedure (its clue); see ``monitoring/procedure.py``."""
+    from .procedure import case_open
 
-
-def _tighten_next_visit(household: Household) -> None:
-    """A new monitoring object is visited on the tighter interval from its last visit on."""
-    latest = Visit.objects.filter(household=household).order_by("-visited_on", "-pk").first()
-    thresholds = Thresholds.for_date()
-    if latest is None or thresholds is None:
-        return
-    due = latest.visited_on + datetime.timedelta(days=thresholds.visit_interval_monitored)
-    if due < latest.next_visit_on:
-        latest.next_visit_on = due
-        latest.save(update_fields=["next_visit_on"])
+    return case_open(
+        alert=alert,
+        object_type=object_type,
+        risk_types=list(risk_types or []),
+        discovery_channel=discovery_channel,
+        identified_at=identified_at,
+        notes=notes,
+        fast_lane=fast_lane,
+        actor=actor,
+    )
 
 
 # Cases ------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def case_review(*, case: MonitoringCase, approve: bool, note: str = "", actor) -> MonitoringCase:
-    """The township's review of an identification: passes it on for approval, or revokes it."""
-    case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
-    if case.status != MonitoringCase.Status.IDENTIFIED:
-        raise ValidationError(_("Only a case awaiting review can be reviewed."))
-    case.reviewed_at = timezone.now()
-    case.reviewed_by = actor
-    return _pass_or_revoke(case, approve, note, MonitoringCase.Status.REVIEWED, ["reviewed_at", "reviewed_by"])
-
-
-@transaction.atomic
-def case_approve(*, case: MonitoringCase, approve: bool, note: str = "", actor) -> MonitoringCase:
-    """The district's approval of a reviewed identification (or its refusal)."""
-    case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
-    if case.status != MonitoringCase.Status.REVIEWED:
-        raise ValidationError(_("Only a reviewed case can be approved."))
-    case.approved_at = timezone.now()
-    case.approved_by = actor
-    return _pass_or_revoke(case, approve, note, MonitoringCase.Status.APPROVED, ["approved_at", "approved_by"])
-
-
-def _pass_or_revoke(case, approve, note, next_status, fields) -> MonitoringCase:
-    note = (note or "").strip()
-    if not approve and not note:
-        raise ValidationError({"note": _("Give the reason for not approving.")})
-    case.status = next_status if approve else MonitoringCase.Status.REVOKED
-    if note:
-        case.notes = f"{case.notes}\n{note}".strip()
-    case.save(update_fields=[*fields, "status", "notes", "updated_at"])
-    if not approve:
-        _set_household_status(case.household, Household.Status.NORMAL)
-    return case
-
-
-def elimination_obstacles(case: MonitoringCase, on: datetime.date | None = None) -> list[str]:
-    """Why the case's risk may not be eliminated on ``on``; an empty list means it may."""
-    on = on or timezone.localdate()
-    reasons: list[str] = []
-    if case.status not in (MonitoringCase.Status.APPROVED, MonitoringCase.Status.LONG_TERM):
-        return [_("The case must be approved before its risk can be eliminated.")]
-    try:
-        thresholds = thresholds_in_force(on)
-    except NoThresholds as exc:
-        return exc.messages
-    household = case.household
-    members = list(Member.objects.filter(household=household))
-    safety_net = household.minimum_living_allowance or household.extreme_poverty_support
-    if members and all(m.labour_capacity == Member.Labour.NONE for m in members) and safety_net:
-        reasons.append(
-            _(
-                "Nobody in the household can work and it lives on the safety net: it stays under "
-                "long-term tracking rather than being eliminated."
-            )
-        )
-    months = thresholds.observation_months
-    # The observation period is the last full months before ``on``, all after identification.
-    last = first_of_month(on) - datetime.timedelta(days=1)
-    last_index = month_index(first_of_month(last))
-    first_index = last_index - months + 1
-    if month_index(first_of_month(case.identified_at)) >= first_index:
-        reasons.append(
-            _("The observation period of %(n)s months since identification (%(d)s) has not yet passed.")
-            % {"n": months, "d": case.identified_at.isoformat()}
-        )
-    entries = list(
-        LedgerEntry.objects.filter(
-            household=household, month_index__gte=first_index, month_index__lte=last_index
-        ).order_by("period")
-    )
-    if len(entries) < months:
-        reasons.append(
-            _("The ledger has %(have)s of the last %(n)s months; each month of the observation period is needed.")
-            % {"have": len(entries), "n": months}
-        )
-    line = thresholds.warning_line
-    low = [e for e in entries if (income.per_capita(e, thresholds) or 0) <= line]
-    if low:
-        reasons.append(
-            _("Per-capita income was not above the warning line of %(line)s yuan in: %(months)s.")
-            % {"line": line, "months": "、".join(f"{e.period:%Y-%m}" for e in low)}
-        )
-    open_alerts = Alert.objects.filter(household=household, status=Alert.Status.OPEN).count()
-    if open_alerts:
-        reasons.append(_("The household has %(n)s alert(s) still awaiting verification.") % {"n": open_alerts})
-    return reasons
-
-
-@transaction.atomic
-def case_eliminate(*, case: MonitoringCase, actor, on: datetime.date | None = None, note: str = "") -> MonitoringCase:
-    """Eliminate the risk, or refuse with every reason why not (ValidationError)."""
-    case = MonitoringCase.objects.select_for_update().select_related("household").get(pk=case.pk)
-    on = on or timezone.localdate()
-    reasons = elimination_obstacles(case, on)
-    if reasons:
-        raise ValidationError(reasons)
-    case.status = MonitoringCase.Status.ELIMINATED
-    case.eliminated_at = on
-    case.eliminated_by = actor
-    if note:
-        case.notes = f"{case.notes}\n{note}".strip()
-    case.save(update_fields=["status", "eliminated_at", "eliminated_by", "notes", "updated_at"])
-    _set_household_status(case.household, Household.Status.ELIMINATED)
-    return case
-
-
-@transaction.atomic
 def case_track_long_term(*, case: MonitoringCase, actor, note: str = "") -> MonitoringCase:
     """Put an approved case under long-term tracking (no labour capacity, safety net)."""
     case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
-    if case.status != MonitoringCase.Status.APPROVED:
-        raise ValidationError(_("Only an approved case can be put under long-term tracking."))
+    if case.status != MonitoringCase.Status.APPROVED or case.procedure:
+        raise ValidationError(
+            _("Only a confirmed case with no procedure under way can be put under long-term tracking.")
+        )
     case.status = MonitoringCase.Status.LONG_TERM
     case.notes = f"{case.notes}\n{note}".strip() if note else case.notes
     case.save(update_fields=["status", "notes", "updated_at"])
@@ -543,7 +392,7 @@ def application_record(
     """Record a household's application (or a cadre's report) and put it into the alert queue."""
     if applied_on > timezone.localdate():
         raise ValidationError({"applied_on": _("The date of application cannot be in the future.")})
-    risk_types = _clean_risk_types(risk_types)
+    risk_types = clean_risk_types(risk_types)
     application = Application.objects.create(
         household=household,
         channel=channel,

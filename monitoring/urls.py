@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_income
+from . import procedure_views, views, views_income
 
 app_name = "monitoring"
 
@@ -18,6 +18,15 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:case_pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_pk>/<slug:action>/", views.case_action, name="case_action"),
+    path("cases/<int:case_pk>/step/<slug:kind>/", procedure_views.case_step, name="case_step"),
+    path("households/<int:household_pk>/assessment/", procedure_views.assessment_create, name="assessment_create"),
+    path("evidence/<int:evidence_pk>/", procedure_views.evidence_file, name="evidence_file"),
+    path("notices/", procedure_views.notice_list, name="notice_list"),
+    path("notices/new/", procedure_views.notice_create, name="notice_create"),
+    path("notices/<int:notice_pk>/", procedure_views.notice_detail, name="notice_detail"),
+    path("notices/<int:notice_pk>/print/", procedure_views.notice_print, name="notice_print"),
+    path("notices/<int:notice_pk>/pdf/", procedure_views.notice_download, name="notice_pdf"),
+    path("objections/<int:objection_pk>/resolve/", procedure_views.objection_resolve, name="objection_resolve"),
     path("rosters/", views.roster_list, name="roster_list"),
     path("rosters/upload/", views.roster_upload, name="roster_upload"),
     path("rosters/<int:roster_pk>/", views.roster_detail, name="roster_detail"),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,8 @@ from relocation.idnumbers import mask_id_number
 from relocation.models import Household
 from settlements.models import Settlement, Township
 
-from . import services
+from . import elimination, procedure, services
+from .assessments import AssessmentForm, assessment_record
 from .digest import screening_run_alerts
 from .forms import (
     ApplicationForm,
@@ -189,7 +191,7 @@ def alert_detail(request, alert_pk):
                 identify_form = IdentifyForm(request.POST, prefix="identify", alert=alert)
                 if identify_form.is_valid():
                     case = services.alert_identify(alert=alert, actor=request.user, **identify_form.cleaned_data)
-                    messages.success(request, _("The household has been identified as a monitoring object."))
+                    messages.success(request, _("The identification has started: record the household check next."))
                     return redirect("monitoring:case_detail", case_pk=case.pk)
         except ValidationError as exc:
             _errors_to_form(identify_form if action == "identify" else dismiss_form, exc)
@@ -322,21 +324,24 @@ def visit_create(request, household_pk):
     household = get_for_user_or_404(Household, request.user, pk=household_pk)
     members = household.members.all()
     form = VisitForm(request.POST or None, request.FILES or None, members=members)
-    if request.method == "POST" and form.is_valid():
+    # The visit's short 两不愁三保障 section (monitoring/assessments.py), recorded when ticked.
+    assess = AssessmentForm(request.POST or None, household=household, prefix="assess")
+    with_assessment = request.POST.get("record_assessment") == "1"
+    assess_ok = not with_assessment or assess.is_valid()
+    if request.method == "POST" and form.is_valid() and assess_ok:
         c = form.cleaned_data
         try:
-            visit = services.visit_record(
-                household=household,
-                visited_on=c["visited_on"],
-                findings=c["findings"],
-                actor=request.user,
-                other_visitors=c["other_visitors"],
-                difficulties=c["difficulties"],
-                next_visit_on=c["next_visit_on"],
-                member_employment=form.member_employment(),
-                ledger=form.ledger(),
-                photos=c["photos"],
-            )
+            with transaction.atomic():
+                visit = _record_visit(request, household, form, c)
+                if with_assessment:
+                    assessment_record(
+                        household=household,
+                        assessed_on=assess.cleaned_data["assessed_on"],
+                        members=assess.member_rows(),
+                        actor=request.user,
+                        visit=visit,
+                        **assess.household_values(),
+                    )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -345,7 +350,26 @@ def visit_create(request, household_pk):
                 _("The visit has been recorded. Next visit due %(date)s.") % {"date": visit.next_visit_on.isoformat()},
             )
             return redirect("relocation:household_detail", household_pk=household.pk)
-    return render(request, "monitoring/visit_form.html", {"form": form, "household": household})
+    return render(
+        request,
+        "monitoring/visit_form.html",
+        {"form": form, "household": household, "assess": assess, "with_assessment": with_assessment},
+    )
+
+
+def _record_visit(request, household, form, c):
+    return services.visit_record(
+        household=household,
+        visited_on=c["visited_on"],
+        findings=c["findings"],
+        actor=request.user,
+        other_visitors=c["other_visitors"],
+        difficulties=c["difficulties"],
+        next_visit_on=c["next_visit_on"],
+        member_employment=form.member_employment(),
+        ledger=form.ledger(),
+        photos=c["photos"],
+    )
 
 
 @login_required
@@ -426,19 +450,6 @@ def application_create(request, household_pk):
 # Cases ------------------------------------------------------------------------------------------
 
 
-def _case_deadlines(case: MonitoringCase, thresholds: Thresholds | None) -> dict:
-    """The deadline of the case's next identification step, and whether it has passed."""
-    if thresholds is None:
-        return {}
-    if case.status == MonitoringCase.Status.IDENTIFIED:
-        due = case.identified_at + datetime.timedelta(days=thresholds.review_days)
-    elif case.status == MonitoringCase.Status.REVIEWED:
-        due = timezone.localdate(case.reviewed_at) + datetime.timedelta(days=thresholds.approval_days)
-    else:
-        return {}
-    return {"due": due, "overdue": due < timezone.localdate()}
-
-
 @login_required
 @permission_required("monitoring.view_monitoringcase", raise_exception=True)
 @require_GET
@@ -469,6 +480,7 @@ def case_list(request):
                 "、".join(c.risk_type_labels()),
                 c.get_discovery_channel_display(),
                 c.get_status_display(),
+                procedure.step_label(c.next_step) if c.next_step else "",
                 c.identified_at,
                 c.eliminated_at,
             )
@@ -486,6 +498,7 @@ def case_list(request):
                 _("Risk types"),
                 _("Discovery channel"),
                 _("Status"),
+                _("Next step"),
                 _("Identified on"),
                 _("Risk eliminated on"),
             ],
@@ -495,7 +508,7 @@ def case_list(request):
         )
     page = paginate(request, cases)
     for case in page.object_list:
-        case.deadline = _case_deadlines(case, thresholds)
+        case.position = procedure.position(case, thresholds)
     statuses = [("open", _("Open")), *MonitoringCase.Status.choices]
     return render(
         request,
@@ -510,7 +523,14 @@ def case_list(request):
 def case_detail(request, case_pk):
     case = get_for_user_or_404(MonitoringCase.objects.select_related("household"), request.user, pk=case_pk)
     thresholds = Thresholds.for_date()
-    obstacles = services.elimination_obstacles(case) if case.status == MonitoringCase.Status.APPROVED else []
+    steps = list(
+        case.steps.select_related("recorded_by", "notice").prefetch_related("actors", "evidence").order_by("pk")
+    )
+    can_propose = (
+        case.status in (MonitoringCase.Status.APPROVED, MonitoringCase.Status.LONG_TERM) and not case.procedure
+    )
+    preconditions = elimination.unmet_preconditions(case) if can_propose or case.procedure == "elimination" else []
+    measures = elimination.open_measures(case, thresholds) if thresholds and can_propose else None
     return render(
         request,
         "monitoring/case_detail.html",
@@ -518,33 +538,24 @@ def case_detail(request, case_pk):
             "case": case,
             "household": case.household,
             "alerts": case.alerts.order_by("created_at"),
-            "deadline": _case_deadlines(case, thresholds),
-            "obstacles": obstacles,
+            "position": procedure.position(case, thresholds),
+            "chains": procedure.chain_picture(case, steps),
+            "steps": steps,
+            "can_propose": can_propose,
+            "preconditions": preconditions,
+            "measures": measures,
+            "next_permitted": bool(case.next_step) and request.user.has_perm(procedure.STEP_PERMISSION[case.next_step]),
             "note_form": NoteForm(),
         },
     )
-
-
-def _review(case, approve, note, actor):
-    return services.case_review(case=case, approve=approve, note=note, actor=actor)
-
-
-def _approve(case, approve, note, actor):
-    return services.case_approve(case=case, approve=approve, note=note, actor=actor)
-
-
-def _eliminate(case, approve, note, actor):
-    return services.case_eliminate(case=case, note=note, actor=actor)
 
 
 def _long_term(case, approve, note, actor):
     return services.case_track_long_term(case=case, note=note, actor=actor)
 
 
+# The steps of the procedure have their own page (procedure_views.case_step); only this stays here.
 CASE_ACTIONS = {
-    "review": ("monitoring.review_monitoringcase", _review),
-    "approve": ("monitoring.approve_monitoringcase", _approve),
-    "eliminate": ("monitoring.eliminate_monitoringcase", _eliminate),
     "long_term": ("monitoring.eliminate_monitoringcase", _long_term),
 }
 

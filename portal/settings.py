@@ -282,7 +282,9 @@ AXES_CLIENT_IP_CALLABLE = "accounts.clientip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 
 # Second factor: roles that must give a TOTP code at every login (enrolment on first login).
-OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "head,admin")
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "head,district_office,admin")
+# The Chinese font of public notices printed as PDF (monitoring/notice.py).
+NOTICE_FONT = os.environ.get("NOTICE_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 OTP_TOTP_ISSUER = "广丰区后续扶持平台"
 OTP_LOGIN_WINDOW_SECONDS = 5 * 60
 # The admin never shows an authenticator's secret or QR code: whoever reads it could make the codes.

@@ -601,6 +601,7 @@ ROLE_NAMES_ZH = {
     User.Role.SETTLEMENT_STAFF: "安置点社区工作人员",
     User.Role.BUREAU_STAFF: "区直部门工作人员",
     User.Role.HEAD: "局领导、区领导",
+    User.Role.DISTRICT_OFFICE: "区防返贫监测办",
     User.Role.ADMIN: "系统管理员",
 }
 
@@ -608,9 +609,12 @@ ROLE_NAMES_ZH = {
 DEMO_USERS = [
     ("township_yongfeng", User.Role.TOWNSHIP_STAFF, "周建华", ["永丰街道"], [], None, False),
     ("township_yangkou", User.Role.TOWNSHIP_STAFF, "徐丽萍", ["洋口镇"], [], None, False),
+    # A second cadre of 洋口镇: the township review of a case is done by someone who did not check it.
+    ("township_yangkou_review", User.Role.TOWNSHIP_STAFF, "汪志强", ["洋口镇"], [], None, False),
     ("settlement_chengdong", User.Role.SETTLEMENT_STAFF, "杨晓燕", [], ["AZD-001"], None, False),
     ("bureau_rsj", User.Role.BUREAU_STAFF, "吴国强", [], [], "rsj", False),
     ("district_head", User.Role.HEAD, "俞志明", [], [], None, True),
+    ("district_office", User.Role.DISTRICT_OFFICE, "程建国", [], [], None, True),
     ("admin", User.Role.ADMIN, "祝文斌", [], [], None, True),
 ]
 

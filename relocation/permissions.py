@@ -18,5 +18,7 @@ ROLE_PERMISSIONS = {
     # Bureau staff and heads read; the full ID number and phone stay masked for them.
     R.BUREAU_STAFF: ["relocation.view_household", "relocation.view_member"],
     R.HEAD: ["relocation.view_household", "relocation.view_member"],
+    # The district monitoring office reads the households whose cases it confirms.
+    R.DISTRICT_OFFICE: ["relocation.view_household", "relocation.view_member"],
     R.ADMIN: [*_EDIT, "relocation.delete_member"],
 }

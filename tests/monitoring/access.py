@@ -41,14 +41,70 @@ def _roster(cast):
     )[0].pk
 
 
+def _step(cast):
+    from monitoring.models import CaseStep
+
+    return CaseStep.objects.get_or_create(
+        case_id=_case(cast), procedure="identification", run=1, kind="household_check",
+        defaults={"done_on": datetime.date(2026, 1, 7)},
+    )[0]  # fmt: skip
+
+
+def _evidence(cast):
+    from django.core.files.base import ContentFile
+
+    from monitoring.models import StepEvidence
+
+    step = _step(cast)
+    found = StepEvidence.objects.filter(step=step).first()
+    if found is None:
+        found = StepEvidence(step=step, kind="authorisation", original_name="洋口授权书.jpg")
+        found.file.save("auth.jpg", ContentFile(b"scan"), save=True)
+    return found.pk
+
+
+def _notice(cast):
+    from monitoring.models import PublicNotice
+
+    notice, created = PublicNotice.objects.get_or_create(
+        office="洋口镇监测站（矩阵）",
+        defaults={
+            "procedure": "identification", "township": cast.yangkou, "settlement": cast.yangkou_site,
+            "starts_on": datetime.date(2026, 1, 8), "ends_on": datetime.date(2026, 1, 14), "office_phone": "0793-1",
+        },
+    )  # fmt: skip
+    if created:
+        notice.cases.add(_case(cast))
+    return notice.pk
+
+
+def _objection(cast):
+    from monitoring.models import Objection
+
+    return Objection.objects.get_or_create(
+        notice_id=_notice(cast), case_id=_case(cast),
+        defaults={"raised_on": datetime.date(2026, 1, 9), "raised_by": "洋口村民", "content": "洋口异议内容"},
+    )[0].pk  # fmt: skip
+
+
 def _markers(cast):
     _alert(cast)
     _case(cast)
     _roster(cast)
-    return ["洋口户主周一 名单"]
+    _objection(cast)
+    return ["洋口户主周一 名单", "洋口镇监测站（矩阵）", "洋口异议内容"]
 
 
-FOREIGN_KWARGS = {"alert_pk": _alert, "case_pk": _case, "roster_pk": _roster, "action": lambda cast: "review"}
+FOREIGN_KWARGS = {
+    "alert_pk": _alert,
+    "case_pk": _case,
+    "roster_pk": _roster,
+    "action": lambda cast: "long_term",
+    "kind": lambda cast: "household_check",
+    "evidence_pk": _evidence,
+    "notice_pk": _notice,
+    "objection_pk": _objection,
+}
 LIST_URLS = {
     "monitoring:alert_list",
     "monitoring:visits_due",
@@ -59,5 +115,7 @@ LIST_URLS = {
     "monitoring:roster_list",
     "monitoring:roster_upload",
     "monitoring:thresholds_list",
+    "monitoring:notice_list",
+    "monitoring:notice_create",
 }
 MARKERS = _markers

@@ -9,9 +9,12 @@ from monitoring.demo import ROSTER_TITLE, seed_demo_data
 from monitoring.models import (
     Alert,
     Application,
+    CaseStep,
     DepartmentRoster,
     LedgerEntry,
     MonitoringCase,
+    Objection,
+    PublicNotice,
     RosterRow,
     ScreeningRun,
     Visit,
@@ -25,7 +28,8 @@ from .helpers import thresholds
 pytestmark = pytest.mark.django_db
 
 COUNTED = [LedgerEntry, LedgerEntry.history.model, Visit, Alert, Application, DepartmentRoster, RosterRow,
-           MonitoringCase, MonitoringCase.history.model, ScreeningRun, Notification]  # fmt: skip
+           MonitoringCase, MonitoringCase.history.model, ScreeningRun, Notification, CaseStep, PublicNotice,
+           Objection]  # fmt: skip
 
 
 def counts():
@@ -53,7 +57,14 @@ def test_demo_fills_every_stage_of_the_loop(district):
     assert Visit.objects.filter(next_visit_on__lt=today).exists()  # some visits overdue
     assert Visit.objects.filter(next_visit_on__gte=today).exists()  # and some not
     assert set(MonitoringCase.objects.values_list("object_type", flat=True)) == set(MonitoringCase.ObjectType.values)
+    # Cases at several steps of the procedure: one confirmed, one waiting on its notice, one with an objection.
     assert MonitoringCase.objects.filter(status=MonitoringCase.Status.APPROVED).count() == 1
+    next_steps = set(MonitoringCase.objects.values_list("next_step", flat=True))
+    assert {"household_check", "cross_check", "notice"} <= next_steps
+    waiting = MonitoringCase.objects.filter(next_step="notice")
+    assert waiting.filter(notices__isnull=True).exists()  # waiting for its notice to be drawn up
+    assert Objection.objects.filter(resolved_on__isnull=True).exists()
+    assert PublicNotice.objects.filter(taken_down_on__isnull=True).exists()
     roster = DepartmentRoster.objects.get(title=ROSTER_TITLE)
     matched = RosterRow.objects.filter(roster=roster, member__isnull=False)
     assert matched.count() == 3

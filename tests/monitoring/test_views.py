@@ -39,7 +39,7 @@ def test_identifying_from_the_alert_page_opens_a_case(cast, client_of):
         url,
         {
             "action": "identify",
-            "identify-object_type": "marginal",
+            "identify-object_type": "unstable",
             "identify-discovery_channel": "system_screening",
             "identify-identified_at": "2026-11-01",
         },
@@ -49,7 +49,7 @@ def test_identifying_from_the_alert_page_opens_a_case(cast, client_of):
         url,
         {
             "action": "identify",
-            "identify-object_type": "marginal",
+            "identify-object_type": "unstable",
             "identify-risk_types": ["illness"],
             "identify-discovery_channel": "system_screening",
             "identify-identified_at": "2026-11-01",

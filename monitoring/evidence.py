@@ -72,6 +72,16 @@ FIELDS = {
     "due_date": (gettext_lazy("Due date"), "date"),
     "days_overdue": (gettext_lazy("Days overdue"), "days"),
     "borrower": (gettext_lazy("Borrower"), "text"),
+    # out_of_school / uninsured / unsafe_housing / unsafe_water (两不愁三保障 assessments)
+    "assessed_on": (gettext_lazy("Date of the assessment"), "date"),
+    "members_out_of_school": (gettext_lazy("Members out of school"), "people"),
+    "members_uninsured": (gettext_lazy("Members without basic medical insurance"), "people"),
+    "insurance_year": (gettext_lazy("Insurance year"), "year"),
+    "housing_grade": (gettext_lazy("Housing safety"), "text"),
+    "water_quantity_ok": (gettext_lazy("Water quantity sufficient"), "yesno"),
+    "water_quality_ok": (gettext_lazy("Water quality up to standard"), "yesno"),
+    "water_convenient": (gettext_lazy("Water conveniently reached"), "yesno"),
+    "water_guaranteed": (gettext_lazy("Supply guarantee rate met"), "yesno"),
 }
 
 SOURCES = {
@@ -113,8 +123,8 @@ def _whole(value) -> str:
 def format_value(kind: str, value) -> str:
     if value is None or value == "" or value == []:
         return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+    if isinstance(value, bool) or kind == "yesno":  # SQLite's JSON writes booleans as 1 and 0
+        return _("Yes") if str(value).lower() in ("1", "true") else _("No")
     if kind == "yuan":
         return _("%(amount)s yuan") % {"amount": _amount(value)}
     if kind == "yuan_year":

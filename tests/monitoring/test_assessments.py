@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from monitoring import evidence
 from monitoring.assessments import assessment_record
 from monitoring.models import Alert, Assessment, Visit
 from monitoring.screening import screen
@@ -54,6 +55,7 @@ def test_screening_raises_each_alert_once_and_not_again_while_open(cast, rule):
     alerts = Alert.objects.filter(household=cast.alice_household, rule=rule)
     assert alerts.count() == 1
     assert alerts.get().period == day(20)
+    assert set(alerts.get().evidence) <= set(evidence.FIELDS)  # every key has a Chinese label
     assert set(Alert.objects.filter(household=cast.alice_household).values_list("rule", flat=True)) & set(FAILING) == {
         rule
     }

@@ -231,7 +231,7 @@ def test_a_monitored_household_gets_no_second_income_alert_but_a_new_risk_type_r
     screen(as_of=AS_OF)
     first = Alert.objects.get(household=h, rule="income_low")
     case = alert_identify(
-        alert=first, object_type="marginal", risk_types=["other"], discovery_channel="system_screening",
+        alert=first, object_type="unstable", risk_types=["other"], discovery_channel="system_screening",
         identified_at=AS_OF, actor=cast.alice,
     )  # fmt: skip
     # A second month below the line (and a sharp drop, the same kind of risk): the case covers it.

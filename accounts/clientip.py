@@ -4,7 +4,8 @@ X-Forwarded-For is written by whoever sends the request, so only its right-most 
 appended by our own reverse proxies, are believed. With TRUSTED_PROXY_COUNT = 0 (the default) the
 header is ignored and the socket's address is the client. With N proxies, the N-th entry from the
 right is the address the outermost proxy saw; anything a client prepended is left of it and never
-read. TRUSTED_PROXY_IPS, when set, also requires the request to come from one of those proxies.
+read. TRUSTED_PROXY_IPS is required with a count (settings refuse to start without it): the
+header is read only on requests that come from one of those proxies.
 """
 
 import ipaddress
@@ -26,8 +27,8 @@ def client_ip(request) -> str | None:
     if not count:
         return remote
     trusted = getattr(settings, "TRUSTED_PROXY_IPS", [])
-    if trusted and remote not in trusted:
-        # Not from our proxy: a forged header from a client that reached us directly.
+    if remote not in trusted:
+        # Not from our proxy (or no proxy named): a forged header from a client that reached us directly.
         return remote
     hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
     if len(hops) < count:

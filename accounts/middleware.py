@@ -126,3 +126,28 @@ def chosen_language(request) -> str:
     else:
         choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     return choice if choice in available else settings.LANGUAGE_CODE
+
+
+class AdminStaffOnlyMiddleware:
+    """A signed-in user who is not staff gets a 403 page on /admin/, not the admin's login page.
+
+    The admin sends such a user to its login, which (being the portal's login) sends a signed-in
+    user on to the admin again: a redirect loop. Anonymous users still go to the login page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import PermissionDenied
+        from django.urls import reverse
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not (user.is_active and user.is_staff)
+            and request.path.startswith(reverse("admin:index"))
+        ):
+            raise PermissionDenied
+        return self.get_response(request)

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.AdminStaffOnlyMiddleware",
     # Chinese whatever the browser asks; English only by the user's own choice (not Accept-Language).
     "accounts.middleware.PortalLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -275,8 +276,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Only the right-most TRUSTED_PROXY_COUNT entries of X-Forwarded-For are believed (accounts/clientip.py).
+# The proxies' own addresses are required with a count: without them a client reaching the app
+# directly could choose its address by sending the header itself.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS")
+if TRUSTED_PROXY_COUNT and not TRUSTED_PROXY_IPS:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT needs TRUSTED_PROXY_IPS, the reverse proxies' addresses.")
 AXES_CLIENT_IP_CALLABLE = "accounts.clientip.client_ip"
 # Failed TOTP codes count as failed logins too; usernames are kept in the lockout records.
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]

@@ -70,6 +70,7 @@ class TestLockout:
 
     def test_behind_a_proxy_a_prepended_address_is_ignored(self, cast, client, settings):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.TRUSTED_PROXY_IPS = ["10.0.0.2"]
         # The proxy appends the real client; the attacker's own prefix changes each time.
         for i in range(5):
             post_login(client, "alice", "x-wrong-1", ip="10.0.0.2", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}, 172.16.5.5")
@@ -78,9 +79,51 @@ class TestLockout:
 
     def test_behind_a_proxy_clients_are_told_apart(self, cast, client, settings):
         settings.TRUSTED_PROXY_COUNT = 1
+        settings.TRUSTED_PROXY_IPS = ["10.0.0.2"]
         fail_five_times(client, "alice", ip="10.0.0.2", HTTP_X_FORWARDED_FOR="172.16.5.5")
         response = post_login(client, "alice", PASSWORD, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="172.16.5.6")
         assert response.status_code == 302
+
+    def test_with_a_proxy_count_a_client_reaching_the_app_directly_cannot_choose_its_address(
+        self, cast, client, settings
+    ):
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.TRUSTED_PROXY_IPS = ["10.0.0.2"]
+        for i in range(5):  # straight from 10.7.7.7, not through the proxy, a new header each time
+            post_login(client, "alice", "x-wrong-1", ip="10.7.7.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+        response = post_login(client, "alice", PASSWORD, ip="10.7.7.7", HTTP_X_FORWARDED_FOR="198.51.100.9")
+        assert response.status_code == 429
+
+    def test_a_proxy_count_without_the_proxies_addresses_refuses_to_start(self):
+        import os
+        import subprocess
+        import sys
+
+        env = {
+            **os.environ,
+            "TRUSTED_PROXY_COUNT": "1",
+            "TRUSTED_PROXY_IPS": "",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+        )
+        assert result.returncode != 0
+        assert "TRUSTED_PROXY_IPS" in result.stderr
+
+
+class TestAdminIsForStaff:
+    def test_a_signed_in_non_admin_gets_a_403_page_not_a_redirect_loop(self, cast, client_of):
+        client = client_of(cast.alice)
+        for url in ("/admin/", "/admin/relocation/household/", "/admin/login/?next=/admin/"):
+            assert client.get(url).status_code == 403
+
+    def test_an_anonymous_visitor_is_sent_to_log_in(self, client):
+        response = client.get("/admin/")
+        assert response.status_code == 302
+
+    def test_the_administrator_reaches_the_admin(self, cast, client_of):
+        assert client_of(cast.admin).get("/admin/").status_code == 200
 
 
 class TestSecondFactor:

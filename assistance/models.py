@@ -323,6 +323,8 @@ class TaskAssignment(models.Model):
     )
     is_lead = models.BooleanField(_("lead department"), default=False)
 
+    # Who added or removed a township, and when (the district's decisions stay on record).
+    history = HistoricalRecords()
     objects = TaskAssignmentQuerySet.as_manager()
 
     class Meta:

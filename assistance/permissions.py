@@ -53,6 +53,8 @@ ROLE_PERMISSIONS = {
         "assistance.add_progressreport",
         "assistance.review_progressreport",
         "assistance.approve_housingextension",
+        # District-wide heads add or remove a township from a task (the view asks for the district scope).
+        "assistance.change_taskassignment",
     ],
     R.ADMIN: [
         *_FIELD,
@@ -65,6 +67,7 @@ ROLE_PERMISSIONS = {
         "assistance.add_measuresuggestion",
         "assistance.view_measuresuggestion",
         "assistance.change_policytask",
+        "assistance.change_taskassignment",
         "assistance.change_assistancesettings",
     ],
 }

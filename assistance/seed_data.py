@@ -87,6 +87,12 @@ POLICY_TASKS = [
      ["xczx", "fgw"], 2),
 ]  # fmt: skip
 
+# The work requirements whose text names no township (有关乡镇), so no township reports on them:
+# 三、1 names only its leads (乡村振兴局、发改委) and "有关部门"; 三、2 (funds) names none; 三、3 has the
+# two leads "双向调度各乡镇" — the townships are supervised there, not answerable. Every measure of
+# 二、(一)–(五) names 有关乡镇 (二、(二)1 misprints it "关乡镇"), checked one by one against the text.
+NO_TOWNSHIPS = ("6.1", "6.2", "6.3")
+
 # (risk type, measure type, department code, suggested measure): "是什么困难就帮扶什么".
 SUGGESTIONS = [
     ("illness", "health", "ybj", "落实基本医保、大病保险和医疗救助"),

@@ -156,3 +156,29 @@ def department_households(department_id: int) -> QuerySet:
 def open_measures_q() -> Q:
     """Measures still to be carried out."""
     return Q(status__in=["planned", "in_progress"])
+
+
+def task_townships(task) -> dict:
+    """For the district on a task's page: its townships (with whether each has reported), the
+    townships it could be given, and the history of townships added and removed."""
+    from settlements.models import Township
+
+    from .models import ProgressReport, TaskAssignment
+
+    assigned = list(
+        task.assignments.filter(township__isnull=False)
+        .select_related("township")
+        .annotate(reported=Exists(ProgressReport.objects.filter(assignment=OuterRef("pk"))))
+        .order_by("township__code")
+    )
+    taken = {a.township_id for a in assigned}
+    history = (
+        TaskAssignment.history.filter(task_id=task.pk, township__isnull=False)
+        .select_related("township", "history_user")
+        .order_by("-history_date")[:30]
+    )
+    return {
+        "township_assignments": assigned,
+        "addable_townships": [t for t in Township.objects.order_by("code") if t.pk not in taken],
+        "township_history": list(history),
+    }

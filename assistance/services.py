@@ -67,7 +67,13 @@ def plan_create(
     chosen = list(allowed.filter(pk__in=list(suggestion_ids)))
     if case is None and suggestion_ids:
         chosen = list(MeasureSuggestion.objects.filter(is_active=True, pk__in=list(suggestion_ids)))
-    if chosen and not cadre.strip():
+    # The measures' responsible person defaults to the household's own cadre (帮扶责任人), with their phone.
+    from cadres.selectors import cadre_of
+
+    paired = cadre_of(household)
+    cadre = cadre.strip() or (paired.name if paired else "")
+    cadre_phone = paired.phone if paired is not None and paired.name == cadre else ""
+    if chosen and not cadre:
         raise ValidationError(_("Name the cadre responsible (帮扶责任人) for the suggested measures."))
     for suggestion in chosen:
         Measure.objects.create(
@@ -76,7 +82,8 @@ def plan_create(
             measure_type=suggestion.measure_type,
             description=suggestion.description,
             department=suggestion.department,
-            cadre=cadre.strip(),
+            cadre=cadre,
+            cadre_phone=cadre_phone,
             start_date=plan.drawn_up_on,
             suggestion=suggestion,
             updated_by=actor,
@@ -309,21 +316,84 @@ def may_file(actor, assignment: TaskAssignment) -> bool:
     return actor.is_superuser or TaskAssignment.objects.filed_by(actor).filter(pk=assignment.pk).exists()
 
 
-@transaction.atomic
-def task_assign_townships(*, tasks=None) -> int:
-    """Assign each task naming the townships concerned (有关乡镇) to every township; returns how many were new.
+def townships_concerned():
+    """The policy's 有关乡镇: townships with a settlement site (a dispersed-relocation "site" included)
+    or households relocated without a site (分散安置)."""
+    from settlements.models import Settlement, Township
 
-    Safe to run again, and to run after townships are added (the data migration does the same).
+    sites = Settlement.objects.filter(township=OuterRef("pk"))
+    dispersed = Household.objects.filter(township=OuterRef("pk"), settlement__isnull=True)
+    return Township.objects.filter(Exists(sites) | Exists(dispersed))
+
+
+REMOVED_BY_DISTRICT = "区级移除"
+
+
+def _removed_by_district(task_ids, township_ids) -> set[tuple[int, int]]:
+    """(task, township) pairs whose last change was the district removing the township: kept removed."""
+    last = {}
+    rows = (
+        TaskAssignment.history.filter(task_id__in=task_ids, township_id__in=township_ids)
+        .order_by("history_date", "history_id")
+        .values_list("task_id", "township_id", "history_type", "history_change_reason")
+    )
+    for task_id, township_id, kind, reason in rows:
+        last[(task_id, township_id)] = kind == "-" and reason == REMOVED_BY_DISTRICT
+    return {pair for pair, removed in last.items() if removed}
+
+
+@transaction.atomic
+def task_assign_townships(*, tasks=None, actor=None) -> int:
+    """Assign each task naming the townships concerned (有关乡镇) to every township concerned (with a site
+    or dispersed households); returns how many were new.
+
+    Safe to run again, and after townships, sites or dispersed households are added. A township the
+    district removed from a task stays removed; nothing is ever unassigned here.
     """
-    from settlements.models import Township
+    from simple_history.utils import bulk_create_with_history
 
     tasks = PolicyTask.objects.all() if tasks is None else tasks
-    townships = list(Township.objects.all())
-    created = 0
-    for task in tasks.filter(townships_concerned=True):
-        for township in townships:
-            created += TaskAssignment.objects.get_or_create(task=task, township=township)[1]
-    return created
+    task_ids = list(tasks.filter(townships_concerned=True).values_list("pk", flat=True))
+    township_ids = list(townships_concerned().values_list("pk", flat=True))
+    assigned = TaskAssignment.objects.filter(task_id__in=task_ids, township__isnull=False)
+    existing = set(assigned.values_list("task_id", "township_id"))
+    skipped = existing | _removed_by_district(task_ids, township_ids)
+    new = [
+        TaskAssignment(task_id=task_id, township_id=township_id)
+        for task_id in task_ids
+        for township_id in township_ids
+        if (task_id, township_id) not in skipped
+    ]
+    if new:
+        bulk_create_with_history(new, TaskAssignment, default_user=actor, default_change_reason="有关乡镇")
+    return len(new)
+
+
+@transaction.atomic
+def task_township_add(*, task: PolicyTask, township, actor) -> TaskAssignment:
+    """The district makes a township answerable for a task (with history)."""
+    if TaskAssignment.objects.filter(task=task, township=township).exists():
+        raise ValidationError(_("%(township)s is already answerable for this task.") % {"township": township.name})
+    assignment = TaskAssignment(task=task, township=township)
+    assignment._history_user = actor
+    assignment._change_reason = "区级添加"
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def task_township_remove(*, assignment: TaskAssignment, actor) -> None:
+    """The district relieves a township of a task (with history); refused once the township has reported."""
+    if assignment.township_id is None:
+        raise ValidationError(_("Departments are changed in the administration, not here."))
+    if assignment.reports.exists():
+        raise ValidationError(
+            _("%(township)s has filed progress reports on this task; it stays answerable for it.")
+            % {"township": assignment.township.name}
+        )
+    assignment._history_user = actor
+    assignment._change_reason = REMOVED_BY_DISTRICT
+    assignment.delete()
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:task_pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:task_pk>/report/", views.report_create, name="report_create"),
+    path("tasks/<int:task_pk>/townships/", views.task_townships, name="task_townships"),
     path("reports/<int:report_pk>/", views.report_detail, name="report_detail"),
     path("attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
     path("department/", views.my_department, name="my_department"),

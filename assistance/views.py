@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Department
 from accounts.scope import get_for_user_or_404, scope_of
+from cadres.selectors import measure_defaults
 from exchange.export import xlsx_response
 from portal import search
 from portal.pagination import paginate
@@ -138,7 +139,7 @@ def plan_create(request, household_pk):
     household = get_for_user_or_404(Household, request.user, pk=household_pk)
     case = MonitoringCase.objects.filter(household=household, status__in=MonitoringCase.OPEN_STATUSES).first()
     suggestions = list(selectors.suggestions_for(case.risk_types if case else []))
-    initial = {"suggestions": [str(s.pk) for s in suggestions], "cadre": request.user.display_name}
+    initial = {"suggestions": [str(s.pk) for s in suggestions], **measure_defaults(household, request.user)}
     form = forms.PlanForm(request.POST or None, suggestions=suggestions, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,7 +188,8 @@ def plan_detail(request, plan_pk):
 @require_http_methods(["GET", "POST"])
 def measure_create(request, plan_pk):
     plan = get_for_user_or_404(AssistancePlan, request.user, pk=plan_pk)
-    form = forms.MeasureForm(request.POST or None, creating=True, initial={"cadre": request.user.display_name})
+    initial = measure_defaults(plan.household, request.user)  # the household's 帮扶责任人 first
+    form = forms.MeasureForm(request.POST or None, creating=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_create(plan=plan, actor=request.user, **form.cleaned_data)
@@ -682,12 +684,49 @@ def task_detail(request, task_pk):
         .select_related("assignment__department", "assignment__township", "submitted_by")
     )
     own = TaskAssignment.objects.filed_by(request.user).filter(task=task).first()
-    return render(
-        request,
-        "assistance/task_detail.html",
-        {"task": task, "departments": departments, "reports": reports, "own_assignment": own,
-         "township_count": task.assignments.filter(township__isnull=False).count()},
-    )  # fmt: skip
+    context = {"task": task, "departments": departments, "reports": reports, "own_assignment": own,
+               "township_count": task.assignments.filter(township__isnull=False).count()}  # fmt: skip
+    if _may_change_townships(request.user):
+        context.update(selectors.task_townships(task))
+    return render(request, "assistance/task_detail.html", context)
+
+
+def _posted_id(request, name: str) -> int:
+    raw = request.POST.get(name, "").strip()
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else 0
+
+
+def _may_change_townships(user) -> bool:
+    """The district (district-wide heads and administrators) decides which townships answer for a task."""
+    return user.has_perm("assistance.change_taskassignment") and scope_of(user).everything
+
+
+@login_required
+@permission_required("assistance.change_taskassignment", raise_exception=True)
+@require_POST
+def task_townships(request, task_pk):
+    """Add a township to a task (?add=<township>) or relieve one of it (?remove=<assignment>), with history."""
+    if not _may_change_townships(request.user):
+        raise PermissionDenied
+    task = get_object_or_404(PolicyTask, pk=task_pk)
+    try:
+        if request.POST.get("add"):
+            township = get_object_or_404(Township, pk=_posted_id(request, "add"))
+            services.task_township_add(task=task, township=township, actor=request.user)
+            messages.success(request, _("%(township)s now reports on this task.") % {"township": township.name})
+        elif request.POST.get("remove"):
+            assignment = get_object_or_404(
+                task.assignments.select_related("township"),
+                pk=_posted_id(request, "remove"),
+                township__isnull=False,
+            )
+            services.task_township_remove(assignment=assignment, actor=request.user)
+            messages.success(
+                request, _("%(township)s no longer reports on this task.") % {"township": assignment.township.name}
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("assistance:task_detail", task_pk=task.pk)
 
 
 def _periods(task: PolicyTask):

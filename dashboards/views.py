@@ -20,9 +20,11 @@ from .selectors import Focus, visible_townships
 @login_required
 @require_GET
 def home(request):
-    """The landing page: heads open the dashboard, everyone else the household list."""
+    """The landing page: heads open the dashboard, township and site staff 我的户, everyone else the household list."""
     if request.user.role == User.Role.HEAD and request.user.has_perm("dashboards.view_dashboard"):
         return redirect("dashboards:overview")
+    if request.user.role in (User.Role.TOWNSHIP_STAFF, User.Role.SETTLEMENT_STAFF):
+        return redirect("cadres:my_households")
     return redirect("relocation:household_list")
 
 

@@ -41,11 +41,12 @@ Progress = Callable[[str, int, int], None]
 
 
 def _specs():
+    from cadres.resources import CADRES
     from monitoring.income_import import INCOMES
     from monitoring.resources import LEDGERS
     from relocation.resources import HOUSEHOLDS, MEMBERS
 
-    return {"households": HOUSEHOLDS, "members": MEMBERS, "ledgers": LEDGERS, "incomes": INCOMES}
+    return {"households": HOUSEHOLDS, "members": MEMBERS, "ledgers": LEDGERS, "incomes": INCOMES, "cadres": CADRES}
 
 
 # Which sheet kinds an import of each kind takes from a workbook.
@@ -54,6 +55,7 @@ ACCEPTS = {
     "members": ("members",),
     "ledgers": ("ledgers",),
     "incomes": ("incomes",),  # annual income accounting: monitoring/income_import.py
+    "cadres": ("cadres",),
 }
 
 
@@ -780,6 +782,10 @@ def _check(parsed: Parsed, *, user, progress: Progress | None = None) -> Analysi
         from monitoring import income_import
 
         income_import.check(rows, analysis, gate, report)
+    for report, rows in by_kind.get("cadres", ()):
+        from cadres.resources import check_rows
+
+        check_rows(rows, analysis, gate, report)
     for report in analysis.sheets:
         report.invalid = sum(1 for sheet, _r in analysis.invalid_rows if sheet == report.name)
     if progress:
@@ -849,6 +855,10 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
         from monitoring import income_import
 
         written["incomes"] = income_import.write(analysis, actor=actor, writer=writer, tick=tick)
+    if analysis.creates.get("cadres") or analysis.updates.get("cadres"):
+        from cadres.resources import apply_rows
+
+        written["cadres"] = apply_rows(analysis, actor=actor, reason=writer.reason)
     _refresh_figures(analysis, members, member_updates, before, progress=progress)
     return {k: v for k, v in written.items() if v}
 

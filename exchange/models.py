@@ -24,6 +24,7 @@ class ImportRecord(models.Model):
         MEMBERS = "members", _("Household members")
         LEDGERS = "ledgers", _("Monitoring ledgers")
         INCOMES = "incomes", _("Annual income accounting")
+        CADRES = "cadres", _("Responsible cadres")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")

@@ -26,6 +26,7 @@ WRITE_PERMISSIONS = {
     "members": ["relocation.add_member", "relocation.change_member"],
     "ledgers": ["monitoring.add_ledgerentry", "monitoring.change_ledgerentry"],
     "incomes": ["monitoring.add_annualincome", "monitoring.change_annualincome"],
+    "cadres": ["cadres.add_householdcadre", "cadres.change_householdcadre"],
 }  # fmt: skip
 
 

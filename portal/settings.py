@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "monitoring",
     "assistance",
     "programmes",
+    "cadres",
     "dashboards",
     "exchange",
     "notifications",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("assistance/", include("assistance.urls")),
     path("programmes/", include("programmes.urls")),
+    path("cadres/", include("cadres.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("exchange/", include("exchange.urls")),
     path("notifications/", include("notifications.urls")),

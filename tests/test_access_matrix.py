@@ -17,8 +17,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 NAMESPACES = [
-    "accounts", "settlements", "relocation", "monitoring", "assistance", "programmes", "dashboards", "exchange",
-    "notifications",
+    "accounts", "settlements", "relocation", "monitoring", "assistance", "programmes", "cadres", "dashboards",
+    "exchange", "notifications",
 ]  # fmt: skip
 DENIED = {403, 404}
 

@@ -203,29 +203,60 @@ def test_the_check_constraint_refuses_both_or_neither(cast):
         TaskAssignment.objects.create(task=task, township=cast.yangkou)
 
 
-def test_the_data_migration_assigns_townships_to_the_tasks_that_name_them(cast):
-    migration = importlib.import_module("assistance.migrations.0005_assign_townships")
-    PolicyTask.objects.filter(code="6.2").update(townships_concerned=False)
-    migration.assign_townships(apps, None)
-    migration.assign_townships(apps, None)  # idempotent
+def test_the_migration_keeps_only_the_townships_concerned_and_those_that_reported(cast):
+    """0007: 三、1–3 lose their townships; a township with neither a site nor dispersed households loses
+    every task it has not reported on; a report keeps its assignment."""
+    bare = TownshipFactory(code="361103199000", name="无安置乡镇")
+    reported = TownshipFactory(code="361103198000", name="已报送乡镇")
+    for township in (cast.yangkou, cast.hengshan, bare, reported):
+        for task in PolicyTask.objects.all():
+            TaskAssignment.objects.get_or_create(task=task, township=township)
+    services.report_submit(
+        assignment=TaskAssignment.objects.get(task__code="6.2", township=cast.yangkou),
+        period=datetime.date.today(),
+        text="洋口镇资金投入情况",
+        actor=cast.alice,
+    )
+    report_for_bare = TaskAssignment.objects.get(task__code="3.1", township=reported)
+    ProgressReport.objects.create(assignment=report_for_bare, period=datetime.date(2026, 7, 1), text="已报送")
+    PolicyTask.objects.filter(code__startswith="6.").update(townships_concerned=True)  # as before the rule
+    migration = importlib.import_module("assistance.migrations.0007_townships_concerned_only")
+    migration.apply_rule(apps, None)
+    migration.apply_rule(apps, None)  # idempotent
+    assert set(PolicyTask.objects.filter(townships_concerned=False).values_list("code", flat=True)) == {
+        "6.1",
+        "6.2",
+        "6.3",
+    }
     concerned = PolicyTask.objects.filter(townships_concerned=True)
-    assert concerned.count() == 24
-    for task in concerned:
-        assert set(task.assignments.filter(township__isnull=False).values_list("township__name", flat=True)) == {
-            "洋口镇",
-            "横山镇",
-        }
-    assert not TaskAssignment.objects.filter(task__code="6.2", township__isnull=False).exists()
+    assert concerned.count() == 22
+    for township in (cast.yangkou, cast.hengshan):
+        codes = set(TaskAssignment.objects.filter(township=township).values_list("task__code", flat=True))
+        assert codes >= set(concerned.values_list("code", flat=True))
+    assert set(TaskAssignment.objects.filter(township=cast.hengshan).values_list("task__code", flat=True)) == set(
+        concerned.values_list("code", flat=True)
+    )
+    # Yangkou reported on 三、2: that assignment stays, with its report.
+    assert TaskAssignment.objects.filter(task__code="6.2", township=cast.yangkou).exists()
+    assert not TaskAssignment.objects.filter(task__code="6.2", township=cast.hengshan).exists()
+    assert not TaskAssignment.objects.filter(township=bare).exists()
+    assert list(TaskAssignment.objects.filter(township=reported)) == [report_for_bare]
     # Department assignments are untouched.
     assert TaskAssignment.objects.get(task__code="3.5", is_lead=True).department.code == "rsj"
 
 
-def test_a_new_township_is_assigned_by_the_command(assigned):
+def test_a_new_township_is_assigned_by_the_command_once_it_has_a_site(assigned):
+    from tests.factories import SettlementFactory
+
     new = TownshipFactory(code="361103104000", name="下溪镇")
     call_command("assistance_assign_townships", stdout=io.StringIO())
-    assert TaskAssignment.objects.filter(township=new).count() == PolicyTask.objects.count()
+    assert not TaskAssignment.objects.filter(township=new).exists()
+    SettlementFactory(name="下溪安置点", township=new)
     call_command("assistance_assign_townships", stdout=io.StringIO())
-    assert TaskAssignment.objects.filter(township=new).count() == PolicyTask.objects.count()
+    concerned = PolicyTask.objects.filter(townships_concerned=True).count()
+    assert TaskAssignment.objects.filter(township=new).count() == concerned == 22
+    call_command("assistance_assign_townships", stdout=io.StringIO())
+    assert TaskAssignment.objects.filter(township=new).count() == concerned
 
 
 # ---- the dashboard and the demo --------------------------------------------------------------
@@ -245,7 +276,8 @@ def test_the_dashboard_chart_counts_township_assignments(cast, client_of):
     )
     after, late_card = tasks_chart()
     counts = {row[0]: row[1] for row in after["rows"]}
-    assert sum(counts.values()) == departments_only + 2 * PolicyTask.objects.filter(is_active=True).count()
+    concerned = PolicyTask.objects.filter(is_active=True, townships_concerned=True).count()
+    assert sum(counts.values()) == departments_only + 2 * concerned
     assert counts["已报送"] == 1
     assert "责任单位" in after["title"] and "责任单位" in late_card["label"]
     cache.clear()

@@ -74,10 +74,11 @@ def test_a_user_with_no_scope_gets_an_empty_dashboard(cast, client_of):
     assert 'id="dashboard-empty"' in response.content.decode()
 
 
-def test_heads_land_on_the_dashboard_and_staff_on_the_household_list(cast, client_of):
+def test_heads_land_on_the_dashboard_township_staff_on_my_households_others_on_the_list(cast, client_of):
     home = reverse("dashboards:home")
     assert client_of(cast.frank).get(home)["Location"] == OVERVIEW
-    assert client_of(cast.alice).get(home)["Location"] == reverse("relocation:household_list")
+    assert client_of(cast.alice).get(home)["Location"] == reverse("cadres:my_households")
+    assert client_of(cast.erin).get(home)["Location"] == reverse("relocation:household_list")
 
 
 def _cold_queries(client, url) -> int:

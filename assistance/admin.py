@@ -70,7 +70,7 @@ class PolicyTaskAdmin(admin.ModelAdmin):
     inlines = [TaskAssignmentInline]
     actions = ["assign_townships"]
 
-    @admin.action(description=gettext_lazy("Assign to every township (tasks naming the townships concerned)"))
+    @admin.action(description=gettext_lazy("Assign to the townships concerned (with a site or dispersed households)"))
     def assign_townships(self, request, queryset):
         created = services.task_assign_townships(tasks=queryset)
         self.message_user(request, _("%(n)s township assignments added.") % {"n": created})

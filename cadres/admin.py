@@ -10,3 +10,6 @@ class HouseholdCadreAdmin(SimpleHistoryAdmin):
     search_fields = ["household__code", "household__head_name", "name", "unit"]
     raw_id_fields = ["household", "user"]
     readonly_fields = ["assigned_by", "assigned_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)

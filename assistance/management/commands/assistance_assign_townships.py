@@ -4,7 +4,10 @@ from assistance import services
 
 
 class Command(BaseCommand):
-    help = "Assign every policy task naming the townships concerned (有关乡镇) to every township; safe to run again."
+    help = (
+        "Assign every policy task naming the townships concerned (有关乡镇) to each township with a site "
+        "or dispersed households; safe to run again."
+    )
 
     def handle(self, *args, **options):
         count = services.task_assign_townships()

@@ -11,7 +11,8 @@ import logging
 from collections import Counter
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,39 +32,52 @@ def screening_run_alerts(run: ScreeningRun, alerts=None):
     return alerts.filter(source=Alert.Source.SCREENING, created_at__gte=run.started_at, created_at__lte=run.finished_at)
 
 
-def screening_run_notify(*, run_pk: int) -> int:
-    """Tell each staff member whose area got alerts from the run how many, once per run; returns how many were told."""
-    run = ScreeningRun.objects.get(pk=run_pk)
-    if not run.alerts_raised or run.finished_at is None:
-        return 0
-    users = list(get_user_model().objects.filter(is_active=True, role__in=STAFF_ROLES).prefetch_related(
-        "townships", "settlements"))  # fmt: skip
-    if not users:
-        return 0
-    # One grouped query, however many alerts: new alerts per (township, site) of their households.
-    groups = Counter()
-    rows = screening_run_alerts(run).values("household__township_id", "household__settlement_id")
-    for row in rows.annotate(n=Count("pk")).order_by():
-        groups[(row["household__township_id"], row["household__settlement_id"])] += row["n"]
-    sent = 0
-    url = reverse("monitoring:alert_list") + f"?run={run.pk}"
-    for user in users:
-        townships = {t.pk for t in user.townships.all()}
-        settlements = {s.pk for s in user.settlements.all()}
-        # The same rule as the scope gate: the user's townships, or the user's sites.
-        count = sum(n for (t, s), n in groups.items() if t in townships or s in settlements)
-        if not count:
-            continue
-        with override("zh-hans"):
-            sent += notify(
-                users=[user],
-                kind="monitoring.screening",
-                title=_("Screening raised %(n)s new alerts in your area") % {"n": count},
-                body=_("Screening run of %(when)s. Verify them in the alert queue.")
-                % {"when": timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M")},
-                url=url,
-                dedupe_key=f"screening-run-{run.pk}",
-            )
+def screening_alerts_notify(*, run: ScreeningRun | None = None) -> int:
+    """Tell each staff member how many screening alerts in their area nobody has been told of yet,
+    and mark those alerts told; returns how many notifications were sent.
+
+    The notice comes from the alerts, not from a run's count: alerts that a killed run's statement
+    committed after its worker died are announced by the next run. ``run`` (the run sending the
+    notice) only chooses the link: to that run's alerts when they are all its own, else to the queue.
+    All in one transaction: a crash half-way tells nobody and marks nothing, and the next call
+    sends it again; each notice carries a key so that a user is told of the same batch once.
+    """
+    pending = Alert.objects.filter(source=Alert.Source.SCREENING, notified_at__isnull=True)
+    with transaction.atomic():
+        batch = pending.aggregate(last=Max("pk"), first_at=Min("created_at"))
+        if batch["last"] is None:
+            return 0
+        alerts = pending.filter(pk__lte=batch["last"])
+        # One grouped query, however many alerts: new alerts per (township, site) of their households.
+        groups = Counter()
+        places = alerts.values("household__township_id", "household__settlement_id")
+        for row in places.annotate(n=Count("pk")).order_by():
+            groups[(row["household__township_id"], row["household__settlement_id"])] += row["n"]
+        users = list(get_user_model().objects.filter(is_active=True, role__in=STAFF_ROLES).prefetch_related(
+            "townships", "settlements"))  # fmt: skip
+        url = reverse("monitoring:alert_list")
+        if run is not None and batch["first_at"] >= run.started_at and run.finished_at is not None:
+            url += f"?run={run.pk}"
+        when = timezone.localtime(run.started_at if run is not None else timezone.now())
+        sent = 0
+        for user in users:
+            townships = {t.pk for t in user.townships.all()}
+            settlements = {s.pk for s in user.settlements.all()}
+            # The same rule as the scope gate: the user's townships, or the user's sites.
+            count = sum(n for (t, s), n in groups.items() if t in townships or s in settlements)
+            if not count:
+                continue
+            with override("zh-hans"):
+                sent += notify(
+                    users=[user],
+                    kind="monitoring.screening",
+                    title=_("Screening raised %(n)s new alerts in your area") % {"n": count},
+                    body=_("Screening run of %(when)s. Verify them in the alert queue.")
+                    % {"when": when.strftime("%Y-%m-%d %H:%M")},
+                    url=url,
+                    dedupe_key=f"screening-alerts-{batch['last']}",
+                )
+        alerts.update(notified_at=timezone.now())
     return sent
 
 

@@ -514,6 +514,9 @@ class Alert(models.Model):
         related_name="+",
     )
     resolution = models.TextField(_("resolution"), blank=True)
+    # When staff were told of this screening alert (monitoring.digest.screening_alerts_notify): the
+    # notice comes from the alerts not yet told, whichever run (or killed run) wrote them.
+    notified_at = models.DateTimeField(_("staff notified at"), null=True, blank=True)
     case = models.ForeignKey(
         "MonitoringCase",
         verbose_name=_("monitoring case"),
@@ -523,7 +526,7 @@ class Alert(models.Model):
         related_name="alerts",
     )
 
-    history = HistoricalRecords(excluded_fields=["evidence"])
+    history = HistoricalRecords(excluded_fields=["evidence", "notified_at"])
     objects = AlertQuerySet.as_manager()
 
     class Meta:
@@ -540,6 +543,8 @@ class Alert(models.Model):
         indexes = [
             # The queue: WHERE status = 'open' ORDER BY created_at.
             models.Index(fields=["status", "created_at"], name="alert_status_created"),
+            # Screening alerts not yet announced to staff: few, however many alerts there are.
+            models.Index(fields=["id"], condition=Q(notified_at__isnull=True), name="alert_not_notified"),
         ]
 
     def __str__(self):
@@ -804,9 +809,10 @@ class ScreeningRun(models.Model):
         RUNNING = "running", _("Running")
         FINISHED = "finished", _("Finished")
         FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RUNNING)
     as_of = models.DateField(_("as of"))
     since = models.DateTimeField(_("changes since"), null=True, blank=True)
     thresholds = models.ForeignKey(Thresholds, verbose_name=_("thresholds"), null=True, on_delete=models.SET_NULL)
@@ -815,6 +821,11 @@ class ScreeningRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     alerts_raised = models.PositiveIntegerField(_("alerts raised"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Liveness of a running run: its worker beats every few seconds from a thread; a run whose beats
+    # stopped (the worker was killed) is marked interrupted by the next run, which also ends the
+    # database session (PostgreSQL backend process) that may still be executing its statement.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    backend_pid = models.PositiveIntegerField(_("database session"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

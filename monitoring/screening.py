@@ -48,6 +48,7 @@ from relocation.models import Member
 
 from . import income
 from .models import Alert, MonitoringCase, RiskType, ScreeningRun, Thresholds, first_of_month, month_index
+from .runs import run_heartbeat, run_start_bookkeeping, runs_take_over, statement_limit
 from .services import thresholds_in_force
 
 log = logging.getLogger(__name__)
@@ -344,6 +345,8 @@ def params_for(thresholds: Thresholds, as_of: datetime.date, since: datetime.dat
 def screen(*, full: bool = False, as_of: datetime.date | None = None) -> ScreeningRun:
     """Run every rule; incremental unless ``full`` or the thresholds changed since the last finished run."""
     as_of = as_of or timezone.localdate()
+    # A run whose worker died is marked interrupted and its statement ended; this run takes over.
+    runs_take_over()
     thresholds = thresholds_in_force(as_of)
     previous = ScreeningRun.objects.filter(status=ScreeningRun.Status.FINISHED).order_by("-started_at").first()
     incremental = (
@@ -359,6 +362,7 @@ def screen(*, full: bool = False, as_of: datetime.date | None = None) -> Screeni
         since=previous.started_at if incremental else None,
         thresholds=thresholds,
         thresholds_version=thresholds.updated_at,
+        **run_start_bookkeeping(),
     )
     d = _dialect()
     params = params_for(thresholds, as_of, run.since, previous.as_of if incremental else None)
@@ -367,8 +371,9 @@ def screen(*, full: bool = False, as_of: datetime.date | None = None) -> Screeni
     same_month = incremental and first_of_month(previous.as_of) == first_of_month(as_of)
     raised = 0
     try:
-        for rule_sql in rules():
-            raised += _insert(rule_sql(d, changed_since=same_month, thresholds=thresholds), params, d)
+        with run_heartbeat(run.pk), statement_limit():
+            for rule_sql in rules():
+                raised += _insert(rule_sql(d, changed_since=same_month, thresholds=thresholds), params, d)
     except Exception as exc:
         ScreeningRun.objects.filter(pk=run.pk).update(
             status=ScreeningRun.Status.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()
@@ -379,10 +384,11 @@ def screen(*, full: bool = False, as_of: datetime.date | None = None) -> Screeni
     run.alerts_raised = raised
     run.save(update_fields=["status", "finished_at", "alerts_raised"])
     log.info("screening %s as of %s: %s alerts raised", run.mode, as_of, raised)
+    # Staff hear of new alerts now rather than in tomorrow's digest: of every alert nobody was told of
+    # yet, this run's and those an interrupted run left; after the commit, so that the notification
+    # never points at alerts that a rollback took away.
+    transaction.on_commit(lambda: _notify(run.pk))
     if raised:
-        # Staff hear of new alerts now rather than in tomorrow's digest; after the commit, so that
-        # the notification never points at alerts that a rollback took away.
-        transaction.on_commit(lambda: _notify(run.pk))
         # Alerts are written by INSERT … SELECT, which sends no model signals: tell the dashboards.
         from dashboards.cache import bump
 
@@ -391,10 +397,10 @@ def screen(*, full: bool = False, as_of: datetime.date | None = None) -> Screeni
 
 
 def _notify(run_pk: int) -> None:
-    from .digest import screening_run_notify
+    from .digest import screening_alerts_notify
 
     try:
-        screening_run_notify(run_pk=run_pk)
+        screening_alerts_notify(run=ScreeningRun.objects.get(pk=run_pk))
     except Exception:  # the alerts are in the queue and in the digest; a failed notice must not fail the run
         log.exception("notifying staff of screening run %s failed", run_pk)
 

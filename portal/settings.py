@@ -267,6 +267,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # a report older than SERVICE_STALE_SECONDS is shown in red on the administrator's dashboard.
 SERVICE_HEARTBEAT_SECONDS = int(os.environ.get("SERVICE_HEARTBEAT_SECONDS", "30"))
 SERVICE_STALE_SECONDS = int(os.environ.get("SERVICE_STALE_SECONDS", "180"))
+# Screening runs beat every 10 s; one silent for this long is taken over by the next run, which
+# ends its database session (monitoring/runs.py). Each statement is bounded on PostgreSQL.
+SCREENING_STALE_SECONDS = int(os.environ.get("SCREENING_STALE_SECONDS", "120"))
+SCREENING_STATEMENT_TIMEOUT = int(os.environ.get("SCREENING_STATEMENT_TIMEOUT", str(45 * 60)))
+# Backups are encrypted with age for these public keys (docs/operations.md); the secret key stays
+# with the operator, never on the server.
+BACKUP_AGE_RECIPIENTS = os.environ.get("BACKUP_AGE_RECIPIENTS", "")
 
 # Login security: lockout keyed on the user name and the client address together, so that one
 # attacker cannot lock out everyone behind the township's proxy. The address is the socket's own

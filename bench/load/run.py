@@ -3,6 +3,13 @@
     .venv/bin/python -m bench.load.run                 # 3 minutes, the quick check
     .venv/bin/python -m bench.load.run --duration 600  # the 10-minute soak
     .venv/bin/python -m bench.load.run --duration 600 --repeat  # imports and screenings all run long
+    .venv/bin/python -m bench.load.run --duration 600 --faults  # Redis stopped for 5 s, twice
+
+With ``--faults`` the portal uses a Redis of its own (started on a free loopback port, never the
+shared one), a Celery worker runs beside gunicorn, and Redis is stopped for 5 s at a third and at
+two thirds of the run. The goals: 0 lost visits (every visit the staff saw saved is in the
+database), 0 stuck imports (none left "checking" or "importing"), list p95 still under 1 s, and
+the worker still running at the end. Results in bench/load/RESULTS-faults.md.
 
 Everything runs on this machine and talks over 127.0.0.1 only: PostgreSQL (a database of its
 own, created if missing), Redis DB 14, gunicorn with the production settings, locust headless.
@@ -137,6 +144,72 @@ def background_jobs(env, workbook, delay, until, log):
     return {"cycles": cycles}
 
 
+class PrivateRedis:
+    """redis-server on a free loopback port with its own data folder (append-only, as in production)."""
+
+    def __init__(self, data: Path):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.data = data
+        data.mkdir(parents=True, exist_ok=True)
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data),
+             "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        for _ in range(100):
+            with contextlib.suppress(redis.RedisError):
+                if redis.Redis.from_url(self.url, socket_connect_timeout=0.3).ping():
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def redis_blips(server: PrivateRedis, at: list[float], seconds: float, log: list):
+    """Stop Redis for ``seconds`` at each of the given offsets (seconds from now)."""
+    start = time.monotonic()
+    for offset in at:
+        time.sleep(max(0, start + offset - time.monotonic()))
+        stopped = time.monotonic()
+        server.stop()
+        time.sleep(seconds)
+        server.start()
+        log.append((round(stopped - start, 1), round(time.monotonic() - stopped, 1)))
+
+
+def fault_outcomes(env, started_at: str) -> dict:
+    """Visits saved since the start and imports left running, read from the database afterwards."""
+    script = (
+        "import json\n"
+        "from monitoring.models import Visit\n"
+        "from exchange.models import ImportRecord\n"
+        "from django.utils.dateparse import parse_datetime\n"
+        f"since = parse_datetime({started_at!r})\n"
+        "visits = Visit.objects.filter(created_at__gte=since, findings__startswith='压力测试回访').count()\n"
+        "stuck = ImportRecord.objects.filter(status__in=['previewing', 'committing']).count()\n"
+        "print(json.dumps({'visits': visits, 'stuck_imports': stuck}))\n"
+    )
+    out = manage(env, "shell", "-c", script, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    return json.loads(out)
+
+
 def read_stats(prefix: Path) -> list[dict]:
     with open(f"{prefix}_stats.csv", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -154,6 +227,11 @@ def main():
         action="store_true",
         help="import and screen again and again all run long (harder than the goal: one of each)",
     )
+    parser.add_argument(
+        "--faults",
+        action="store_true",
+        help="a private Redis, stopped for 5 s at a third and at two thirds of the run; a Celery worker beside",
+    )
     parser.add_argument("--port", type=int, default=8797)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/portal_trust_load")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
@@ -164,9 +242,28 @@ def main():
         if probe.connect_ex(("127.0.0.1", args.port)) == 0:
             sys.exit(f"Port {args.port} is already in use: choose another with --port.")
     OUT.mkdir(parents=True, exist_ok=True)
+    redis_server = None
+    if args.faults:
+        redis_server = PrivateRedis(OUT / "redis")
+        redis_server.start()
+        args.redis_url = redis_server.url
     env = env_for(args)
     users, workbook = prepare(args, env)
     log = (OUT / "server.log").open("w")
+    worker = None
+    blips: list = []
+    started_at = __import__("datetime").datetime.now(__import__("datetime").UTC).isoformat()
+    if args.faults:
+        worker = subprocess.Popen(
+            [str(Path(PY).parent / "celery"), "-A", "portal", "worker", "--concurrency=1", "--loglevel=WARNING"],
+            cwd=ROOT, env=env, stdout=(OUT / "worker.log").open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=lower_priority,
+        )  # fmt: skip
+        threading.Thread(
+            target=redis_blips,
+            args=(redis_server, [args.duration / 3, 2 * args.duration / 3], 5.0, blips),
+            daemon=True,
+        ).start()
     gunicorn = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
          "--timeout", "60", "--access-logfile", "-"],
@@ -204,10 +301,18 @@ def main():
         stop.set()
         os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(timeout=30)
-    write_results(args, read_stats(OUT / "locust"), samples, jobs)
+    faults = None
+    if args.faults:
+        time.sleep(10)  # the last blip's redelivery, if any
+        faults = {"blips": blips, "worker_alive": worker.poll() is None, **fault_outcomes(env, started_at)}
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+        redis_server.stop()
+    write_results(args, read_stats(OUT / "locust"), samples, jobs, faults)
 
 
-def write_results(args, stats, samples, jobs):
+def write_results(args, stats, samples, jobs, faults=None):
     rows = [s for s in stats if s["Name"] != "Aggregated"]
     total = next(s for s in stats if s["Name"] == "Aggregated")
     lists = [s for s in rows if s["Name"].startswith("list:")]
@@ -248,6 +353,20 @@ def write_results(args, stats, samples, jobs):
         f"{'met' if memory_ok else 'NOT met'}; background jobs "
         f"{'all succeeded' if cycles and all(c['import'] == 0 and c['screening'] == 0 for c in cycles) else 'FAILED'}",
     ]
+    if faults is not None:
+        saved = next((s for s in rows if s["Name"] == "visit save"), None)
+        answered = int(saved["Request Count"]) - int(saved["Failure Count"]) if saved else 0
+        lost = answered - faults["visits"]
+        lines[8:8] = [
+            f"- Redis stopped {len(faults['blips'])} times "
+            + ", ".join(f"at {t:.0f} s for {d:.0f} s" for t, d in faults["blips"])
+            + f"; visits saved as the staff saw them: {answered}, in the database: {faults['visits']} "
+            f"(lost: {lost}); imports left running: {faults['stuck_imports']}; Celery worker alive at the end: "
+            f"{'yes' if faults['worker_alive'] else 'NO'}",
+            f"- fault verdict: lost visits {'0: met' if lost <= 0 else 'NOT met'}; stuck imports "
+            f"{'0: met' if faults['stuck_imports'] == 0 else 'NOT met'}; list p95 < 1 s "
+            f"{'met' if worst_list_p95 < 1000 else 'NOT met'}; worker {'alive' if faults['worker_alive'] else 'DEAD'}",
+        ]
     for s in rows:
         lines.append(
             f"| {s['Name']} | {s['Request Count']} | {s['Failure Count']} | {s['Median Response Time']} | "
@@ -256,9 +375,10 @@ def write_results(args, stats, samples, jobs):
     lines += ["", "Memory of the web workers (seconds since start, MB, processes):", "", "```"]
     lines += [f"{t:>5} s {mb:8.1f} MB {n}" for t, mb, n in samples]
     lines += ["```", ""]
-    name = "RESULTS-repeat.md" if args.repeat else "RESULTS.md"
+    name = "RESULTS-faults.md" if faults is not None else "RESULTS-repeat.md" if args.repeat else "RESULTS.md"
     (ROOT / "bench" / "load" / name).write_text("\n".join(lines))
-    (OUT / "summary.json").write_text(json.dumps({"stats": stats, "memory": samples, "jobs": jobs}, indent=1))
+    summary = {"stats": stats, "memory": samples, "jobs": jobs, "faults": faults}
+    (OUT / "summary.json").write_text(json.dumps(summary, indent=1))
     print("\n".join(lines[:12]))
 
 

@@ -1,11 +1,12 @@
-"""Staff hear of a screening run's new alerts at once: one notification per run, with a link to them."""
+"""Staff hear of new screening alerts at once: one notification per run, with a link to them; the notice
+comes from the alerts nobody was told of yet, so alerts a killed run left are announced by the next."""
 
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
 
-from monitoring.digest import screening_run_notify
+from monitoring.digest import screening_alerts_notify
 from monitoring.models import Alert
 from monitoring.screening import screen
 from notifications.models import Notification
@@ -44,8 +45,9 @@ def test_a_run_notifies_the_staff_of_the_area_once_with_the_count(cast, yearly, 
     assert "2" in by_user["alice"].title and "2" in by_user["carol"].title
     assert "1" in by_user["bob"].title
     assert parse_qs(urlparse(by_user["alice"].url).query) == {"run": [str(run.pk)]}
-    # Told once per run, however often the notice is sent again (a retried task).
-    assert screening_run_notify(run_pk=run.pk) == 0
+    # Told once, however often the notice is sent again (a retried task): the alerts are marked told.
+    assert screening_alerts_notify(run=run) == 0
+    assert not Alert.objects.filter(notified_at__isnull=True).exists()
     assert notices().count() == 3
 
 
@@ -63,7 +65,8 @@ def test_the_link_shows_that_runs_alerts_in_the_users_scope(
     cast, yearly, client_of, django_capture_on_commit_callbacks
 ):
     earlier = poor_household(cast.yangkou, cast.yangkou_site)
-    first = screen(as_of=AS_OF)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = screen(as_of=AS_OF)
     later = poor_household(cast.yangkou, cast.yangkou_site)
     poor_household(cast.hengshan, cast.hengshan_site)
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,3 +81,21 @@ def test_the_link_shows_that_runs_alerts_in_the_users_scope(
     # Without the filter the queue holds both runs' alerts.
     everything = client_of(cast.alice).get(reverse("monitoring:alert_list")).context["alerts"]
     assert {a.household_id for a in everything} == {earlier.pk, later.pk}
+
+
+def test_alerts_a_killed_run_left_are_announced_by_the_next_run(cast, yearly, django_capture_on_commit_callbacks):
+    """The killed run's statement committed its alerts after the worker died: nobody was told; the
+    next run raises nothing new itself, yet announces them (once), linking to the queue."""
+    for _ in range(2):
+        poor_household(cast.yangkou, cast.yangkou_site)
+    screen(as_of=AS_OF)  # its notice never ran: its worker was gone before the commit hook
+    assert Alert.objects.filter(notified_at__isnull=True).count() == 2 and not notices().exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = screen(as_of=AS_OF, full=True)
+    assert second.alerts_raised == 0
+    alice = notices().get(user=cast.alice)
+    assert "2" in alice.title and alice.url == reverse("monitoring:alert_list")
+    assert not Alert.objects.filter(notified_at__isnull=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        screen(as_of=AS_OF, full=True)
+    assert notices().filter(user=cast.alice).count() == 1

@@ -121,22 +121,3 @@ def test_the_next_run_ends_the_killed_runs_statement_and_screens(cast, settings,
     run = screen(as_of=AS_OF, full=True)
     assert run.alerts_raised == 3
     assert Notification.objects.get(user=cast.alice, kind="monitoring.screening").title.count("3") == 1
-
-
-def test_alerts_the_killed_runs_statement_committed_are_announced_by_the_next_run(cast, settings, tmp_path):
-    settings.SCREENING_STALE_SECONDS = 1
-    poor_households(cast)
-    with contextlib.closing(session()) as probe, contextlib.closing(session()) as blocker:
-        kill_mid_statement(tmp_path, probe, blocker)
-        sql(blocker, "ROLLBACK")  # the lock goes: the orphaned INSERT finishes and commits on its own
-        wait_for(lambda: Alert.objects.count() == 3, 30, "the orphaned statement to commit", tmp_path)
-    time.sleep(1.5)
-    (killed,) = ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING)
-    assert not Notification.objects.exists(), "nobody was told: the worker died before its notice"
-    run = screen(as_of=AS_OF, full=True)
-    assert run.alerts_raised == 0  # the alerts are there already
-    killed.refresh_from_db()
-    assert killed.status == ScreeningRun.Status.INTERRUPTED
-    notice = Notification.objects.get(user=cast.alice, kind="monitoring.screening")
-    assert "3" in notice.title
-    assert not Alert.objects.filter(notified_at__isnull=True).exists()

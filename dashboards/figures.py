@@ -212,7 +212,7 @@ def frame(user, focus: Focus, rows: list[dict], cards: list[Card], charts: list[
         chart.add([label, types[value]], link, {1: link})
     charts.append(chart)
 
-    chart = Chart("placement", _("Households by placement form"), "pie", [_("Placement form"), _("Households")])
+    chart = Chart("placement", _("Households by housing type"), "pie", [_("Housing type"), _("Households")])
     for value, label in Household.Placement.choices:
         link = household_list_url(focus, placement=value)
         chart.add([label, placements[value]], link, {1: link})

@@ -40,6 +40,7 @@ class Spec:
     title: str
     columns: list[Column]
     key: tuple[str, ...]  # the attributes a row is matched on
+    alternative_key: tuple[str, ...] = ()  # matched on these when the key columns are absent
     _names: dict[str, str] = field(default_factory=dict)
 
     def names(self) -> dict[str, str]:
@@ -84,7 +85,8 @@ class Spec:
         """A sheet is of this kind when its header names the key columns and most required ones."""
         attrs = set(mapping.values())
         required = {c.attr for c in self.required}
-        return set(self.key) <= attrs and len(attrs & required) >= max(2, len(required) - 2)
+        keyed = set(self.key) <= attrs or bool(self.alternative_key and set(self.alternative_key) <= attrs)
+        return keyed and len(attrs & required) >= max(2, len(required) - 2)
 
 
 def find_header(rows: list[tuple[int, list]], specs: list[Spec]) -> tuple[Spec, int, dict[int, str]] | None:

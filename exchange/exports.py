@@ -38,12 +38,14 @@ def export_households(request):
         _labels(Household.Placement.choices),
         _labels(Household.Status.choices),
     )
+    resettlements, kinds = _labels(Household.Resettlement.choices), _labels(Household.ResettlementKind.choices)
     rows_qs = (
         households.order_by("code")
         .values_list(
             "code", "head_name", "household_type", "township__name", "village__name", "settlement__name",
-            "placement", "address", "phone", "origin_township", "origin_village", "relocation_year", "housing_area",
-            "certificate_issued", "certificate_date", "minimum_living_allowance", "extreme_poverty_support", "status",
+            "resettlement", "resettlement_kind", "placement", "address", "phone", "origin_township", "origin_village",
+            "relocation_year", "housing_area", "certificate_issued", "certificate_date", "minimum_living_allowance",
+            "extreme_poverty_support", "status",
         )
         .iterator(chunk_size=CHUNK)
     )  # fmt: skip
@@ -51,17 +53,18 @@ def export_households(request):
     def rows():
         for r in rows_qs:
             r = list(r)
-            r[2], r[6], r[17] = types.get(r[2], r[2]), placements.get(r[6], r[6]), statuses.get(r[17], r[17])
+            r[2], r[6], r[7] = types.get(r[2], r[2]), resettlements.get(r[6], r[6]), kinds.get(r[7], r[7])
+            r[8], r[19] = placements.get(r[8], r[8]), statuses.get(r[19], r[19])
             if not show:
-                r[8] = mask_phone(r[8])
+                r[10] = mask_phone(r[10])
             yield r
 
     columns = [
         _("Household code"), _("Head of household"), _("Household type"), _("Township"), _("Village or community"),
-        _("Settlement site"), _("Placement form"), _("Address"), _("Contact phone"), _("Origin township"),
-        _("Origin village"), _("Relocation year"), _("Housing area (m²)"), _("Real-estate certificate issued"),
-        _("Certificate date"), _("Minimum living allowance (低保)"), _("Extreme-poverty support (特困)"),
-        _("Monitoring status"),
+        _("Settlement site"), _("Resettlement form"), _("Resettlement sub-kind"), _("Housing type"), _("Address"),
+        _("Contact phone"), _("Origin township"), _("Origin village"), _("Relocation year"), _("Housing area (m²)"),
+        _("Real-estate certificate issued"), _("Certificate date"), _("Minimum living allowance (低保)"),
+        _("Extreme-poverty support (特困)"), _("Monitoring status"),
     ]  # fmt: skip
     return xlsx_response(
         request=request,

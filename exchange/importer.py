@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scope import scope_of
-from relocation.models import Household, Member
+from relocation.models import RESETTLEMENT_OF, Household, Member
+from relocation.resources import HOUSEHOLD_UNSTORED
 from settlements.models import Settlement, Township, Village
 
 from . import reader
@@ -37,6 +38,7 @@ from .columns import Spec, find_header
 
 BATCH = 2000
 MAX_ERRORS = 50_000  # kept on the record; beyond that the count is still exact
+MAX_LISTED = 2_000  # warnings and new codes listed per sheet; their counts stay exact
 Progress = Callable[[str, int, int], None]
 
 
@@ -71,6 +73,17 @@ class SheetReport:
     invalid: int = 0
     hidden: int = 0
     note: str = ""
+    # Shown in the preview, not errors: summary columns that disagree with the members, and the
+    # codes given to new households of a roster without 户编号 (the first MAX_LISTED of each).
+    warnings: list = field(default_factory=list)
+    warning_count: int = 0
+    new_codes: list = field(default_factory=list)
+    heads_new: int = 0
+
+    def warn(self, row: int, column: str, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append({"row": row, "column": str(column), "message": str(message)})
 
 
 @dataclass(slots=True)
@@ -111,6 +124,7 @@ class Analysis:
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     invalid_rows: set[tuple[str, int]] = field(default_factory=set)
+    head_codes: dict[str, str] = field(default_factory=dict)  # head's ID number -> household code
     # kind -> rows to create (attribute dicts) / to update (pk, changed attributes)
     creates: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     updates: dict[str, list[tuple[int, dict]]] = field(default_factory=lambda: defaultdict(list))
@@ -280,9 +294,11 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
             progress("read", position_in_row + 1, len(mapping))
 
     # A row of spaces only is blank too: it shows up as a row whose every required cell is empty.
+    # So is a filler row whose text lies only outside the recognised columns (合计, 填表人…).
     suspects = {j for j, _p, _h, message in problems if message is required_message} - {j for j, _c in formula_at}
     for j in suspects:
-        if all(is_blank(c) for c in data[j]):
+        cells = data[j]
+        if all(is_blank(cells[i]) for i in mapping):
             keep[j] = False
     bad_cells: dict[int, list[str]] = defaultdict(list)
     for j, position_in_row, header, message in sorted(problems, key=lambda p: (p[0], p[1])):
@@ -320,23 +336,59 @@ class Places:
 
     def __init__(self):
         self.townships = {}
+        self.township_codes = {}
         for pk, code, name in Township.objects.values_list("pk", "code", "name"):
             self.townships[code] = self.townships[name] = pk
+            self.township_codes[pk] = code
         self.villages = {(t, name): pk for pk, t, name in Village.objects.values_list("pk", "township_id", "name")}
         self.settlements = {}
-        for pk, code, name, t in Settlement.objects.values_list("pk", "code", "name", "township_id"):
+        self.site_kinds = {}
+        for pk, code, name, t, kind in Settlement.objects.values_list("pk", "code", "name", "township_id", "kind"):
             self.settlements[code.upper()] = self.settlements[name] = (pk, t)
+            self.site_kinds[pk] = kind
 
 
-def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: SheetReport) -> dict[str, int | None]:
-    """Validate household rows; return code -> existing pk (None for new) of the valid ones."""
+def _check_households(
+    rows: list[Row], analysis: Analysis, gate: Gate, report: SheetReport, member_rows: list[Row] | None = None
+) -> dict[str, int | None]:
+    """Validate household rows; return code -> existing pk (None for new) of the valid ones.
+
+    ``member_rows``: the member sheet(s) of the same workbook, or None when it has none; the
+    household sheet's 户主身份证号码 must agree with them, or creates the head member without them.
+    """
     places = Places()
     seen: dict[str, int] = {}
+    seen_heads: dict[str, int] = {}
     candidates: list[Row] = []
+    extras: dict[int, dict] = {}  # id(row) -> what the row says that the household does not store
     for row in rows:
         v = row.values
         bad = (row.sheet, row.number) in analysis.invalid_rows
+        extra = {a: v.pop(a) for a in HOUSEHOLD_UNSTORED if a in v}
+        head_id = extra.get("head_id_number")
+        if head_id:
+            if head_id in seen_heads:
+                analysis.error(
+                    row.sheet,
+                    row.number,
+                    row.headers["head_id_number"],
+                    _("The head's ID number repeats row %(r)s.") % {"r": seen_heads[head_id]},
+                )
+                bad = True
+            else:
+                seen_heads[head_id] = row.number
+        if not bad and v.get("relocation_year") is None:
+            if extra.get("moved_in") is not None:
+                v["relocation_year"] = extra["moved_in"].year
+            else:
+                header = row.headers.get("relocation_year") or row.headers.get("moved_in") or "搬迁年度"
+                analysis.error(row.sheet, row.number, header, _("Give 搬迁年度 or 搬迁入住时间."))
+                bad = True
         code = v.get("code")
+        if not code and not bad and not head_id:
+            header = row.headers.get("code") or row.headers.get("head_id_number") or "户编号"
+            analysis.error(row.sheet, row.number, header, _("Give 户编号 or 户主身份证号码."))
+            bad = True
         if code:
             if code in seen:
                 analysis.error(
@@ -401,6 +453,8 @@ def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: S
                 _("A certificate date is given, so the certificate has been issued: write 是."),
             )
             bad = True
+        if not bad and not _split_resettlement(row, places, analysis):
+            bad = True
         if not bad and v.get("township") and not gate.allows(v["township"], v.get("settlement")):
             analysis.error(
                 row.sheet,
@@ -411,12 +465,26 @@ def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: S
             bad = True
         if not bad:
             candidates.append(row)
-    return _diff(
+            extras[id(row)] = extra
+    heads = _heads_in_database({e["head_id_number"] for e in extras.values() if e.get("head_id_number")})
+    keyless = [r for r in candidates if not r.values.get("code")]  # matched on the head's ID number
+    _code_keyless(keyless, extras, heads, places, report, seen)
+    for row in candidates:
+        if extras[id(row)].get("head_id_number"):
+            analysis.head_codes[extras[id(row)]["head_id_number"]] = row.values["code"]
+    if member_rows is not None:
+        _heads_agree(candidates, extras, member_rows, analysis)
+        candidates = [r for r in candidates if (r.sheet, r.number) not in analysis.invalid_rows]
+    head_codes = analysis.head_codes
+    result = _diff(
         Household,
         candidates,
         analysis,
         report,
         "households",
+        on_create=_resettlement_of_new,
+        on_update=_resettlement_kind_follows,
+        extra=("resettlement", "resettlement_kind"),
         key=lambda v: v["code"],
         fetch=lambda keys, attrs: Household.objects.filter(_key_in(Household, "code", keys)).values(
             "pk", "township_id", "settlement_id", *attrs
@@ -426,9 +494,248 @@ def _check_households(rows: list[Row], analysis: Analysis, gate: Gate, report: S
         foreign_message=_("Household code %(key)s belongs to a household outside your area; it cannot be changed."),
         key_header="code",
     )
+    if member_rows is None:
+        _head_members(candidates, extras, heads, result, analysis, report)
+    _compare_summaries(candidates, extras, member_rows, result, report, head_codes)
+    return result
 
 
-def _diff(model, rows, analysis, report, kind, *, key, fetch, key_of, gate, foreign_message, key_header):
+def _heads_in_database(ids: set[str]) -> dict[str, tuple]:
+    """ID number -> (household code, household pk, relation) of members already registered."""
+    found = {}
+    for chunk in _chunks(sorted(ids), _key_batch()):
+        found.update(
+            (number, (code, pk, relation))
+            for number, code, pk, relation in Member.objects.filter(_key_in(Member, "id_number", chunk)).values_list(
+                "id_number", "household__code", "household_id", "relation"
+            )
+        )
+    return found
+
+
+def code_series(township_code: str) -> str:
+    """The prefix of the codes the portal gives new households of a township: its division code."""
+    return f"{township_code}-"
+
+
+def _code_keyless(rows: list[Row], extras: dict, heads: dict, places: "Places", report: SheetReport, seen: dict):
+    """Rows without 户编号: the household of the head's ID number, or a new code from the township's series.
+
+    The series is ``<township division code>-<5 digits>``, numbered on from the highest code of
+    the series in the database; the preview lists the codes given.
+    """
+    next_number: dict[int, int] = {}
+    for row in rows:
+        v = row.values
+        found = heads.get(extras[id(row)]["head_id_number"])
+        if found is not None:
+            v["code"] = found[0]
+            seen.setdefault(found[0], row.number)
+            continue
+        township = v["township"]
+        prefix = code_series(places.township_codes[township])
+        if township not in next_number:
+            numbers = [
+                int(c[len(prefix) :])
+                for c in Household.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+                if c[len(prefix) :].isdigit()
+            ]
+            next_number[township] = max(numbers, default=0) + 1
+        code = f"{prefix}{next_number[township]:05d}"
+        next_number[township] += 1
+        while code in seen:  # a code the workbook itself uses
+            code = f"{prefix}{next_number[township]:05d}"
+            next_number[township] += 1
+        v["code"] = code
+        seen[code] = row.number
+        report.new_codes.append({"row": row.number, "head": v.get("head_name", ""), "code": code})
+
+
+def _heads_agree(rows: list[Row], extras: dict, member_rows: list[Row], analysis: Analysis) -> None:
+    """The household sheet's 户主身份证号码 must be the member sheet's 户主 of the same household."""
+    heads: dict[str, Row] = {}
+    for m in member_rows:
+        code = _member_code(m, analysis.head_codes)
+        if m.values.get("relation") == Member.Relation.HEAD and code:
+            heads.setdefault(code, m)
+    for row in rows:
+        head_id = extras[id(row)].get("head_id_number")
+        member = heads.get(row.values["code"])
+        if head_id and member is not None and member.values.get("id_number") != head_id:
+            analysis.error(
+                row.sheet,
+                row.number,
+                row.headers["head_id_number"],
+                _(
+                    "The head's ID number %(here)s differs from the head in sheet “%(sheet)s”, row %(r)s "
+                    "(%(name)s, %(there)s)."
+                )
+                % {
+                    "here": head_id,
+                    "sheet": member.sheet,
+                    "r": member.number,
+                    "name": member.values.get("name", ""),
+                    "there": member.values.get("id_number", ""),
+                },
+            )
+
+
+def _member_code(member: Row, head_codes: dict[str, str]) -> str | None:
+    """The household code of a member row of this workbook, by 户编号 or by its head's ID number."""
+    return member.values.get("household") or head_codes.get(member.values.get("household_head"))
+
+
+def _head_members(rows: list[Row], extras: dict, heads: dict, result: dict, analysis: Analysis, report) -> None:
+    """No member sheet: the head's ID number matches the head member, or creates it."""
+    for row in rows:
+        head_id = extras[id(row)].get("head_id_number")
+        code = row.values["code"]
+        if not head_id or code not in result:
+            continue
+        found = heads.get(head_id)
+        if found is not None:
+            if found[0] != code:
+                analysis.error(
+                    row.sheet,
+                    row.number,
+                    row.headers["head_id_number"],
+                    _("ID number %(n)s is registered in another household (%(code)s).")
+                    % {"n": head_id, "code": found[0]},
+                )
+            continue
+        pk = result[code]
+        analysis.creates["members"].append(
+            {
+                "household_id": ("pending", code) if pk is None else pk,
+                "name": row.values.get("head_name") or "",
+                "id_number": head_id,
+                "relation": Member.Relation.HEAD,
+            }
+        )
+        report.heads_new += 1
+
+
+def _compare_summaries(rows: list[Row], extras: dict, member_rows, result: dict, report, head_codes: dict) -> None:
+    """家庭人口 / 劳动力人数 / 务工人数 are not stored: each is compared with the members (the workbook's
+    member sheet, else the database) and a difference is a warning with both values."""
+    wanted = [r for r in rows if any(extras[id(r)].get(a) is not None for a in ("persons", "labourers", "workers"))]
+    if not wanted:
+        return
+    # The members each household will have: those in the database, updated or joined by the
+    # workbook's member sheet (the sheet's values win; an ID number that moves leaves its old household).
+    wanted_codes = {r.values["code"] for r in wanted}
+    people: dict[str, dict[str, tuple]] = defaultdict(dict)
+    pks = {result[c]: c for c in wanted_codes if result.get(c)}
+    for chunk in _chunks(sorted(pks), _key_batch()):
+        for household_id, number, labour, work in Member.objects.filter(household_id__in=chunk).values_list(
+            "household_id", "id_number", "labour_capacity", "employment"
+        ):
+            people[pks[household_id]][number] = (labour, work)
+    moved = {}
+    for m in member_rows or ():
+        code, number = _member_code(m, head_codes), m.values.get("id_number")
+        if isinstance(code, str) and number:
+            moved[number] = code
+            people[code][number] = (m.values.get("labour_capacity"), m.values.get("employment"))
+    employed = set(Member.EMPLOYED)
+    counts = {}
+    for code in wanted_codes:
+        members = [v for number, v in people[code].items() if moved.get(number, code) == code]
+        counts[code] = [
+            len(members),
+            sum(labour not in (None, Member.Labour.NONE) for labour, _w in members),
+            sum(work in employed for _l, work in members),
+        ]
+    messages = {
+        "persons": _("%(header)s says %(given)s; the household has %(n)s members."),
+        "labourers": _("%(header)s says %(given)s; %(n)s members have labour capacity."),
+        "workers": _("%(header)s says %(given)s; %(n)s members are in work."),
+    }
+    for row in wanted:
+        code = row.values["code"]
+        actual = counts[code]
+        if member_rows is None and result.get(code) is None and extras[id(row)].get("head_id_number"):
+            actual = [1, 0, 0]  # a new household: its head, created from the household sheet
+        for position, attr in enumerate(("persons", "labourers", "workers")):
+            given = extras[id(row)].get(attr)
+            if given is not None and given != actual[position]:
+                header = row.headers[attr]
+                message = messages[attr] % {"header": header, "given": given, "n": actual[position]}
+                report.warn(row.number, header, message)
+
+
+def _split_resettlement(row: Row, places: "Places", analysis: Analysis) -> bool:
+    """安置方式 may name a sub-kind (插花安置): store its form and the sub-kind. False: a conflict.
+
+    A blank 安置方式 keeps what the household has (a new one gets it from its site, see
+    :func:`_resettlement_of_new`)."""
+    v = row.values
+    given = v.pop("resettlement", None)
+    kind = v.get("resettlement_kind") or ""
+    if given in RESETTLEMENT_OF:
+        if kind and kind != given:
+            analysis.error(
+                row.sheet,
+                row.number,
+                row.headers["resettlement_kind"],
+                _("The sub-kind disagrees with 安置方式 (%(given)s).")
+                % {"given": Household.ResettlementKind(given).label},
+            )
+            return False
+        kind = v["resettlement_kind"] = given
+        given = RESETTLEMENT_OF[given]
+    if kind and given and RESETTLEMENT_OF[kind] != given:
+        analysis.error(
+            row.sheet,
+            row.number,
+            row.headers["resettlement_kind"],
+            _("This sub-kind belongs to %(form)s.") % {"form": Household.Resettlement(RESETTLEMENT_OF[kind]).label},
+        )
+        return False
+    if kind and not given:
+        given = RESETTLEMENT_OF[kind]
+    if given:
+        v["resettlement"] = given
+    elif v.get("settlement"):
+        v["_site_kind"] = places.site_kinds.get(v["settlement"])
+    return True
+
+
+def _resettlement_of_new(values: dict) -> None:
+    """A new household without 安置方式: 集中安置 on a site (other than a 分散安置 one), else 分散安置."""
+    site_kind = values.pop("_site_kind", None)
+    if "resettlement" not in values:
+        on_site = values.get("settlement_id") is not None and site_kind != Settlement.Kind.DISPERSED
+        values["resettlement"] = Household.Resettlement.CENTRALISED if on_site else Household.Resettlement.DISPERSED
+
+
+def _resettlement_kind_follows(obj: dict, values: dict, changes: dict) -> None:
+    """A household whose 安置方式 changes loses a sub-kind of the other form."""
+    values.pop("_site_kind", None)
+    changes.pop("_site_kind", None)
+    form = changes.get("resettlement")
+    old_kind = obj["resettlement_kind"]
+    if form and "resettlement_kind" not in values and old_kind and RESETTLEMENT_OF[old_kind] != form:
+        changes["resettlement_kind"] = values["resettlement_kind"] = ""
+
+
+def _diff(
+    model,
+    rows,
+    analysis,
+    report,
+    kind,
+    *,
+    key,
+    fetch,
+    key_of,
+    gate,
+    foreign_message,
+    key_header,
+    on_create=None,
+    on_update=None,
+    extra=(),
+):
     """Sort valid rows into new, updated and unchanged against the database, in large chunks of keys.
 
     ``fetch(keys, fields)`` returns value dicts, not model instances: building 400,000 instances
@@ -438,16 +745,20 @@ def _diff(model, rows, analysis, report, kind, *, key, fetch, key_of, gate, fore
     by_key = {key(r.values): r for r in rows}
     keys = list(by_key)
     fk = {f.name for f in model._meta.concrete_fields if f.is_relation}
-    attrs = sorted({a for r in rows for a in r.values})
+    attrs = sorted({a for r in rows for a in r.values} - {"_site_kind"})
     names = {a: (f"{a}_id" if a in fk else a) for a in attrs}
+    names["_site_kind"] = "_site_kind"
     empties = {names[a]: _empty(model, a) for a in attrs}
+    fetched = sorted(set(attrs) | set(extra))
     for chunk in _chunks(keys, _key_batch()):
-        existing = {key_of(obj): obj for obj in fetch(chunk, attrs)}
+        existing = {key_of(obj): obj for obj in fetch(chunk, fetched)}
         for k in chunk:
             row = by_key[k]
             values = {names[a]: (empties[names[a]] if val is None else val) for a, val in row.values.items()}
             obj = existing.get(k)
             if obj is None:
+                if on_create is not None:
+                    on_create(values)
                 analysis.creates[kind].append(values)
                 report.new += 1
                 result[k] = None
@@ -458,10 +769,14 @@ def _diff(model, rows, analysis, report, kind, *, key, fetch, key_of, gate, fore
             changes = {}
             for a in row.values:
                 name = names[a]
+                if name == "_site_kind":
+                    continue
                 old = obj[a]
                 new = values[name]
                 if old != new and not _same(old, new):
                     changes[name] = new
+            if on_update is not None:
+                on_update(obj, values, changes)
             if changes:
                 analysis.updates[kind].append((obj["pk"], changes, values))
                 report.updated += 1
@@ -490,8 +805,37 @@ def _key_batch() -> int:
 # Members
 
 
+def _household_by_head(rows: list[Row], analysis: Analysis) -> None:
+    """A member row without 户编号 names its household by its head's ID number: the household of
+    this workbook's household sheet with that head, else the household of that member in the database."""
+    unknown = set()
+    for row in rows:
+        head = row.values.pop("household_head", None)
+        if not row.values.get("household") and head:
+            code = analysis.head_codes.get(head)
+            if code:
+                row.values["household"] = code
+            else:
+                unknown.add(head)
+                row.values["_head"] = head
+    found = _heads_in_database(unknown) if unknown else {}
+    for row in rows:
+        head = row.values.pop("_head", None)
+        if row.values.get("household") or (row.sheet, row.number) in analysis.invalid_rows:
+            continue
+        if head in found:
+            row.values["household"] = found[head][0]
+        elif head:
+            message = _("No household whose head has ID number %(n)s in this workbook or in your area.") % {"n": head}
+            analysis.error(row.sheet, row.number, row.headers["household_head"], message)
+        else:
+            header = row.headers.get("household") or row.headers.get("household_head") or "户编号"
+            analysis.error(row.sheet, row.number, header, _("Give 户编号 or 户主身份证号码."))
+
+
 def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | None]):
     """Validate member rows against their households (in the database or in this workbook)."""
+    _household_by_head(rows, analysis)
     codes = sorted({r.values["household"] for r in rows if r.values.get("household")} - set(pending_codes))
     households = {}
     for chunk in _chunks(codes, _key_batch()):
@@ -769,8 +1113,9 @@ def _check(parsed: Parsed, *, user, progress: Progress | None = None) -> Analysi
     analysis, by_kind = parsed.analysis, parsed.by_kind
     gate = Gate(user)
     pending: dict[str, int | None] = {}
+    member_rows = [r for _report, rows in by_kind.get("members", ()) for r in rows] if "members" in by_kind else None
     for report, rows in by_kind.get("households", ()):
-        pending.update(_check_households(rows, analysis, gate, report))
+        pending.update(_check_households(rows, analysis, gate, report, member_rows))
     if progress:
         progress("check", 1, 3)
     for report, rows in by_kind.get("members", ()):

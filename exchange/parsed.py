@@ -25,7 +25,7 @@ from .importer import Analysis, Columns, Parsed, SheetReport
 log = logging.getLogger(__name__)
 
 # Bump when Row, SheetReport or the parsers change what a parsed value is.
-FORMAT = 1
+FORMAT = 2
 SALT = "exchange.parsed"
 DIGEST_BYTES = 32
 

@@ -422,6 +422,7 @@ class _Generator:
             "township_name": township["name"],
             "village_code": village["code"],
             "settlement_code": site.code,
+            "resettlement": Household.Resettlement.DISPERSED if dispersed else Household.Resettlement.CENTRALISED,
             "placement": placement,
             "address": address,
             "phone": next((p["phone"] for p in people if p["phone"]), ""),

@@ -37,13 +37,16 @@ class HouseholdFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Monitoring status"), choices=Household.Status.choices, empty_label=_("All")
     )
+    resettlement = django_filters.ChoiceFilter(
+        label=_("Resettlement form"), choices=Household.Resettlement.choices, empty_label=_("All")
+    )
     placement = django_filters.ChoiceFilter(
-        label=_("Placement form"), choices=Household.Placement.choices, empty_label=_("All")
+        label=_("Housing type"), choices=Household.Placement.choices, empty_label=_("All")
     )
 
     class Meta:
         model = Household
-        fields = ["township", "settlement", "household_type", "status", "placement"]
+        fields = ["township", "settlement", "household_type", "status", "resettlement", "placement"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,7 +20,8 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = [
-            "code", "head_name", "household_type", "township", "village", "settlement", "placement",
+            "code", "head_name", "household_type", "township", "village", "settlement", "resettlement",
+            "resettlement_kind", "placement",
             "address", "phone", "origin_township", "origin_village", "relocation_year", "housing_area",
             "certificate_issued", "certificate_date", "resale_restricted_until", "old_house_demolished",
             "land_reclaimed", "origin_farmland_mu", "origin_forest_mu", "origin_land_transferred",

@@ -54,8 +54,29 @@ class Household(models.Model):
         ALONGSIDE = "alongside", _("Relocated alongside")
 
     class Placement(models.TextChoices):
+        """The kind of dwelling (安置房类型); the attribute keeps its old name ``placement``."""
+
         HOMESTEAD = "homestead", _("One house, one homestead")
         APARTMENT = "apartment", _("Apartment")
+
+    class Resettlement(models.TextChoices):
+        """安置方式 as every county ledger and the national system record it."""
+
+        CENTRALISED = "centralised", _("Centralised resettlement")
+        DISPERSED = "dispersed", _("Dispersed resettlement")
+
+    class ResettlementKind(models.TextChoices):
+        """The sub-kinds of 安置方式; each belongs to one of the two forms (``RESETTLEMENT_OF``)."""
+
+        NEAR_VILLAGE = "near_village", _("Centralised near the home village")
+        NEW_VILLAGE = "new_village", _("New migrant village")
+        TOWN_OR_PARK = "town_or_park", _("In a small town or industrial park")
+        TOURISM = "tourism", _("In a rural tourism area")
+        OTHER_CENTRALISED = "other_centralised", _("Other centralised resettlement")
+        SCATTERED = "scattered", _("Scattered among existing villages")
+        HOME_IN_TOWN = "home_in_town", _("Bought a home in town")
+        RELATIVES = "relatives", _("Moved in with relatives or friends")
+        OTHER_DISPERSED = "other_dispersed", _("Other dispersed resettlement")
 
     class Status(models.TextChoices):
         NORMAL = "normal", _("Normal")
@@ -84,7 +105,11 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="households",
     )
-    placement = models.CharField(_("placement form"), max_length=12, choices=Placement.choices)
+    placement = models.CharField(_("housing type"), max_length=12, choices=Placement.choices)
+    resettlement = models.CharField(_("resettlement form"), max_length=12, choices=Resettlement.choices)
+    resettlement_kind = models.CharField(
+        _("resettlement sub-kind"), max_length=20, choices=ResettlementKind.choices, blank=True
+    )
     address = models.CharField(_("address"), max_length=120, blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     origin_township = models.CharField(_("origin township"), max_length=30, blank=True)
@@ -158,10 +183,27 @@ class Household(models.Model):
             errors["settlement"] = _("The settlement site belongs to another township.")
         if self.village_id and self.township_id and self.village.township_id != self.township_id:
             errors["village"] = _("The village belongs to another township.")
+        form = RESETTLEMENT_OF.get(self.resettlement_kind)
+        if form and self.resettlement and form != self.resettlement:
+            message = _("This sub-kind belongs to %(form)s.")
+            errors["resettlement_kind"] = message % {"form": self.Resettlement(form).label}
         if self.certificate_date and not self.certificate_issued:
             errors["certificate_issued"] = _("A certificate date is given, so the certificate has been issued.")
         if errors:
             raise ValidationError(errors)
+
+
+_K = Household.ResettlementKind
+# Which 安置方式 each sub-kind belongs to.
+RESETTLEMENT_OF = {
+    **dict.fromkeys(
+        [_K.NEAR_VILLAGE, _K.NEW_VILLAGE, _K.TOWN_OR_PARK, _K.TOURISM, _K.OTHER_CENTRALISED],
+        Household.Resettlement.CENTRALISED,
+    ),
+    **dict.fromkeys(
+        [_K.SCATTERED, _K.HOME_IN_TOWN, _K.RELATIVES, _K.OTHER_DISPERSED], Household.Resettlement.DISPERSED
+    ),
+}
 
 
 class HouseholdScopedQuerySet(models.QuerySet):

@@ -7,52 +7,68 @@ The staff import (``exchange``) validates and writes set-based from these column
 
 from functools import partial
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from exchange import cells
 from exchange.columns import Column, Spec, label
 
+from . import vocabulary
 from .models import Household, Member
 
 HT, PL = Household.Type, Household.Placement
 M = Member
 
-HOUSEHOLD_TYPES = cells.Choices(HT.choices, {"搬迁脱贫户": HT.LIFTED, "脱贫户": HT.LIFTED, "同步搬迁户": HT.ALONGSIDE})
-PLACEMENTS = cells.Choices(PL.choices, {"一户一宅": PL.HOMESTEAD, "集中安置套房": PL.APARTMENT, "套房": PL.APARTMENT})
-RELATIONS = cells.Choices(
-    M.Relation.choices,
-    {"户主": M.Relation.HEAD, "本人": M.Relation.HEAD, "配偶": M.Relation.SPOUSE, "妻": M.Relation.SPOUSE,
-     "夫": M.Relation.SPOUSE, "之子": M.Relation.SON, "儿子": M.Relation.SON, "子": M.Relation.SON,
-     "之女": M.Relation.DAUGHTER, "女儿": M.Relation.DAUGHTER, "女": M.Relation.DAUGHTER, "父亲": M.Relation.PARENT,
-     "母亲": M.Relation.PARENT, "父母": M.Relation.PARENT, "孙子": M.Relation.GRANDCHILD,
-     "孙女": M.Relation.GRANDCHILD, "之孙": M.Relation.GRANDCHILD, "兄弟姐妹": M.Relation.SIBLING,
-     "儿媳": M.Relation.CHILD_IN_LAW, "之儿媳": M.Relation.CHILD_IN_LAW, "女婿": M.Relation.CHILD_IN_LAW,
-     "其他": M.Relation.OTHER},
-)  # fmt: skip
-LABOUR = cells.Choices(
-    M.Labour.choices,
-    {"无劳动力": M.Labour.NONE, "丧失劳动力": M.Labour.NONE, "弱劳动力": M.Labour.WEAK,
-     "弱劳动力或半劳动力": M.Labour.WEAK, "普通劳动力": M.Labour.ORDINARY, "技能劳动力": M.Labour.SKILLED},
-)  # fmt: skip
-HEALTH = cells.Choices(
-    M.Health.choices,
-    {"健康": M.Health.HEALTHY, "长期慢性病": M.Health.CHRONIC, "慢性病": M.Health.CHRONIC,
-     "大病": M.Health.SERIOUS, "患有大病": M.Health.SERIOUS, "残疾": M.Health.DISABLED},
-)  # fmt: skip
-SCHOOLING = cells.Choices(
-    [("", ""), *M.Schooling.choices],
-    {"文盲或半文盲": M.Schooling.NONE, "文盲": M.Schooling.NONE, "学前": M.Schooling.PRESCHOOL,
-     "小学": M.Schooling.PRIMARY, "初中": M.Schooling.JUNIOR, "高中": M.Schooling.SENIOR,
-     "中专": M.Schooling.VOCATIONAL, "中职": M.Schooling.VOCATIONAL, "大专及以上": M.Schooling.COLLEGE,
-     "大专": M.Schooling.COLLEGE, "本科": M.Schooling.COLLEGE},
-)  # fmt: skip
-EMPLOYMENT = cells.Choices(
-    M.Employment.choices,
-    {"县内务工": M.Employment.LOCAL, "省内县外务工": M.Employment.PROVINCE, "省外务工": M.Employment.OUTSIDE,
-     "公益性岗位": M.Employment.WELFARE_POST, "公益岗": M.Employment.WELFARE_POST,
-     "自主创业": M.Employment.SELF_EMPLOYED, "未就业": M.Employment.NOT_EMPLOYED, "无": M.Employment.NOT_EMPLOYED},
-)  # fmt: skip
+HOUSEHOLD_TYPES = cells.Choices(HT.choices, vocabulary.HOUSEHOLD_TYPE)
+PLACEMENTS = cells.Choices(PL.choices, vocabulary.HOUSING_TYPE)
+# 安置方式 takes a form (集中安置 / 分散安置) or a sub-kind, which names its form: the import splits it.
+RESETTLEMENTS = cells.Choices(
+    [*Household.Resettlement.choices, *Household.ResettlementKind.choices], vocabulary.RESETTLEMENT
+)
+RESETTLEMENT_KINDS = cells.Choices(
+    [("", ""), *Household.ResettlementKind.choices],
+    {w: v for w, v in vocabulary.RESETTLEMENT.items() if v in Household.ResettlementKind.values},
+)
+RELATIONS = cells.Choices(M.Relation.choices, vocabulary.RELATION)
+LABOUR = cells.Choices(M.Labour.choices, vocabulary.LABOUR)
+HEALTH = cells.Choices(M.Health.choices, vocabulary.HEALTH)
+SCHOOLING = cells.Choices([("", ""), *M.Schooling.choices], vocabulary.SCHOOLING)
+EMPLOYMENT = cells.Choices(M.Employment.choices, vocabulary.EMPLOYMENT)
+
+
+def parse_resettlement(value) -> str:
+    """安置方式; a dwelling kind typed there (the column's old meaning) is explained, not guessed."""
+    try:
+        return RESETTLEMENTS.parse(value)
+    except cells.CellError:
+        if cells.WHITESPACE.sub("", cells.text_of(value)).lower() in PLACEMENTS.lookup():
+            raise cells.CellError(
+                _(
+                    "“%(value)s” is a housing type: write it in the column 安置房类型. "
+                    "安置方式 is 集中安置 or 分散安置 (or one of their sub-kinds)."
+                )
+                % {"value": cells.text_of(value)}
+            ) from None
+        raise
+
+
+def parse_placement(value) -> str:
+    """安置房类型; a 安置方式 typed there is explained, not guessed."""
+    try:
+        return PLACEMENTS.parse(value)
+    except cells.CellError:
+        if cells.WHITESPACE.sub("", cells.text_of(value)).lower() in RESETTLEMENTS.lookup():
+            raise cells.CellError(
+                _(
+                    "“%(value)s” is a resettlement form: write it in the column 安置方式. "
+                    "安置房类型 is 一户一宅 or 套房."
+                )
+                % {"value": cells.text_of(value)}
+            ) from None
+        raise
+
 
 text = cells.parse_text
 HOUSEHOLD_CODE = ("户编号", "户码", "户号", "家庭编号", "户编码", "农户编号")
@@ -60,7 +76,15 @@ ID_NUMBER = ("身份证号", "身份证号码", "公民身份号码", "证件号
 YES_NO = ["是", "否"]
 
 HOUSEHOLD_COLUMNS = [
-    Column("code", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"),
+    # Without 户编号 a household row is matched on its head's ID number (exchange.importer).
+    Column("code", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, example="GF-YK-000001"),
+    Column(
+        "head_id_number",
+        gettext_lazy("Head's ID number"),
+        cells.parse_id_number,
+        ("户主身份证号码", "户主身份证号", "户主证件号码", "户主公民身份号码", *ID_NUMBER),
+        example="36112219800101001X",
+    ),
     Column(
         "head_name",
         label(Household, "head_name"),
@@ -91,10 +115,26 @@ HOUSEHOLD_COLUMNS = [
         "settlement", label(Household, "settlement"), None, ("安置点", "安置点名称", "安置区", "安置小区"), example=""
     ),
     Column(
+        "resettlement",
+        label(Household, "resettlement"),
+        parse_resettlement,
+        ("安置方式", "搬迁安置方式"),
+        example="集中安置",
+        choices=RESETTLEMENTS.labels()[:2],
+    ),
+    Column(
+        "resettlement_kind",
+        label(Household, "resettlement_kind"),
+        RESETTLEMENT_KINDS.parse,
+        ("具体安置方式", "安置方式细类", "安置子类型", "集中安置方式", "分散安置方式"),
+        example="依托小城镇或工业园区安置",
+        choices=RESETTLEMENT_KINDS.labels()[1:],
+    ),
+    Column(
         "placement",
         label(Household, "placement"),
-        PLACEMENTS.parse,
-        ("安置方式", "安置类型"),
+        parse_placement,
+        ("安置房类型", "安置住房类型", "住房类型", "安置房屋类型", "安置类型"),
         required=True,
         example="套房",
         choices=PLACEMENTS.labels(),
@@ -121,9 +161,15 @@ HOUSEHOLD_COLUMNS = [
         "relocation_year",
         label(Household, "relocation_year"),
         partial(cells.parse_int, minimum=2000, maximum=2100),
-        ("搬迁年度", "搬迁年份", "搬迁时间", "入住年度"),
-        required=True,
+        ("搬迁年度", "搬迁年份", "入住年度"),
         example=2019,
+    ),
+    # Not stored: gives 搬迁年度 when that column is absent or blank.
+    Column(
+        "moved_in",
+        gettext_lazy("Moved in on"),
+        cells.parse_date,
+        ("搬迁入住时间", "入住时间", "搬迁时间", "入住日期", "搬迁入住日期", "搬迁日期"),
     ),
     Column(
         "housing_area",
@@ -201,11 +247,37 @@ HOUSEHOLD_COLUMNS = [
         choices=YES_NO,
     ),
     Column("notes", label(Household, "notes"), partial(text, max_length=2000), ("备注",)),
+    # Summary columns: not stored, compared with the members (warnings in the preview).
+    Column(
+        "persons",
+        gettext_lazy("Household size"),
+        partial(cells.parse_int, minimum=0, maximum=99),
+        ("家庭人口", "家庭人口数", "人口数", "户人口数", "家庭人数"),
+    ),
+    Column(
+        "labourers",
+        gettext_lazy("Labourers"),
+        partial(cells.parse_int, minimum=0, maximum=99),
+        ("劳动力人数", "劳动力数", "家庭劳动力人数"),
+    ),
+    Column(
+        "workers",
+        gettext_lazy("Members in work"),
+        partial(cells.parse_int, minimum=0, maximum=99),
+        ("务工人数", "务工人员数", "就业人数", "外出务工人数"),
+    ),
 ]
+# Columns a household sheet may carry that the household record does not store.
+HOUSEHOLD_UNSTORED = ("head_id_number", "moved_in", "persons", "labourers", "workers")
 
 MEMBER_COLUMNS = [
+    Column("household", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, example="GF-YK-000001"),
+    # A roster without 户编号 names each member's household by its head's ID number.
     Column(
-        "household", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, required=True, example="GF-YK-000001"
+        "household_head",
+        gettext_lazy("Head's ID number"),
+        cells.parse_id_number,
+        ("户主身份证号码", "户主身份证号", "户主证件号码", "户主公民身份号码"),
     ),
     Column(
         "name",
@@ -283,7 +355,7 @@ MEMBER_COLUMNS = [
         "employment",
         label(Member, "employment"),
         EMPLOYMENT.parse,
-        ("就业情况", "务工情况", "就业状态"),
+        ("就业情况", "务工情况", "就业状态", "务工状况"),
         example="县内务工",
         choices=EMPLOYMENT.labels(),
     ),
@@ -297,7 +369,13 @@ MEMBER_COLUMNS = [
     ),
 ]
 
-HOUSEHOLDS = Spec("households", Household._meta.verbose_name_plural, HOUSEHOLD_COLUMNS, key=("code",))
+HOUSEHOLDS = Spec(
+    "households",
+    Household._meta.verbose_name_plural,
+    HOUSEHOLD_COLUMNS,
+    key=("code",),
+    alternative_key=("head_id_number",),
+)
 MEMBERS = Spec("members", Member._meta.verbose_name_plural, MEMBER_COLUMNS, key=("id_number",))
 
 
@@ -307,7 +385,7 @@ class HouseholdResource(resources.ModelResource):
     class Meta:
         model = Household
         import_id_fields = ("code",)
-        fields = tuple(c.attr for c in HOUSEHOLD_COLUMNS)
+        fields = tuple(c.attr for c in HOUSEHOLD_COLUMNS if c.attr not in HOUSEHOLD_UNSTORED)
         # The staff import is set-based; the admin's path is for a handful of rows.
         use_bulk = False
         skip_unchanged = True
@@ -322,6 +400,6 @@ class MemberResource(resources.ModelResource):
     class Meta:
         model = Member
         import_id_fields = ("id_number",)
-        fields = tuple(c.attr for c in MEMBER_COLUMNS)
+        fields = tuple(c.attr for c in MEMBER_COLUMNS if c.attr != "household_head")
         skip_unchanged = True
         report_skipped = True

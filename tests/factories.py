@@ -100,6 +100,9 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     household_type = Household.Type.LIFTED
     township = factory.SubFactory(TownshipFactory)
     settlement = None
+    resettlement = factory.LazyAttribute(
+        lambda o: Household.Resettlement.CENTRALISED if o.settlement else Household.Resettlement.DISPERSED
+    )
     placement = Household.Placement.APARTMENT
     relocation_year = 2018
     phone = factory.Sequence(lambda n: f"139{n:08d}")

@@ -21,25 +21,26 @@ def generate(n: int, path: Path, seed: int = 20261129) -> tuple[int, int]:
 
     with translation.override("zh-hans"):
         # One table per enumeration: "none" is both a labour capacity and a schooling level.
-        T, P, R, L, H, E, S = (
+        T, P, RS, R, L, H, E, S = (
             {v: str(label) for v, label in choices.choices}
-            for choices in (Household.Type, Household.Placement, Member.Relation, Member.Labour, Member.Health,
-                            Member.Employment, Member.Schooling)
+            for choices in (Household.Type, Household.Placement, Household.Resettlement, Member.Relation,
+                            Member.Labour, Member.Health, Member.Employment, Member.Schooling)
         )  # fmt: skip
     yes = {True: "是", False: "否"}
     book = Workbook(write_only=True)
     households = book.create_sheet("花名册")
     members = book.create_sheet("家庭成员")
     households.append(["广丰区易地扶贫搬迁户花名册（演示数据）"])
-    households.append(["户编号", "户主姓名", "户类型", "乡镇", "安置点", "安置方式", "安置地址", "联系电话",
-                       "迁出乡镇", "迁出村", "搬迁年度", "住房面积", "是否办证", "办证日期"])  # fmt: skip
+    households.append(["户编号", "户主姓名", "户类型", "乡镇", "安置点", "安置方式", "安置房类型", "安置地址",
+                       "联系电话", "迁出乡镇", "迁出村", "搬迁年度", "住房面积", "是否办证", "办证日期"])  # fmt: skip
     members.append(["户编号", "姓名", "身份证号码", "与户主关系", "劳动能力", "就业意愿", "健康状况", "残疾等级",
                     "文化程度", "就业情况", "联系电话"])  # fmt: skip
     h = m = 0
     for house in iter_households(n, seed):
         households.append([
             house["code"], house["head_name"], T[house["household_type"]], house["township_name"],
-            house["settlement_code"], P[house["placement"]], house["address"], house["phone"],
+            house["settlement_code"], RS[house["resettlement"]], P[house["placement"]], house["address"],
+            house["phone"],
             house["origin_township"], house["origin_village"], house["relocation_year"], float(house["housing_area"]),
             yes[house["certificate_issued"]], house["certificate_date"],
         ])  # fmt: skip

@@ -87,7 +87,7 @@ def test_a_corrected_file_updates_only_what_changed_and_history_names_the_import
 def test_real_workbook_quirks_are_read(cast, tmp_path):
     member = fresh_id_number()
     rows = [
-        ["户 编 号", "户主", "户类型", "所属乡镇", "安置点名称", "安置方式", "手机号码", "搬迁年份",
+        ["户 编 号", "户主", "户类型", "所属乡镇", "安置点名称", "安置房类型", "手机号码", "搬迁年份",
          "住房面积（平方米）", "发证日期", "是否办证"],
         ["ＧＦ－Ｑ－１", " 李 四 ", "同步搬迁户", "洋口镇", "洋口安置小区", "一户一宅", "１３９ １２３４ ５６７８",
          "2019", "80.5", "2019/12/1", "是"],

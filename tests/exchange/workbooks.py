@@ -14,6 +14,7 @@ HOUSEHOLD_HEADER = [
     "乡镇",
     "安置点",
     "安置方式",
+    "安置房类型",
     "联系电话",
     "搬迁年度",
     "住房面积",
@@ -35,7 +36,7 @@ LEDGER_HEADER = ["户编号", "月份", "家庭人口", "工资性收入", "生�
 
 
 def household_row(code, *, township="洋口镇", site="洋口安置小区", head="张三", phone="13912345678", year=2019):
-    return [code, head, "搬迁脱贫户", township, site, "套房", phone, year, 75.5, "2020-06-01", "是"]
+    return [code, head, "搬迁脱贫户", township, site, "集中安置", "套房", phone, year, 75.5, "2020-06-01", "是"]
 
 
 _births = iter(f"19{y:02d}{m:02d}{d:02d}" for y in range(40, 99) for m in range(1, 13) for d in range(1, 29))

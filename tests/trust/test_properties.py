@@ -175,6 +175,8 @@ household_data = st.fixed_dictionaries(
         "household_type": st.sampled_from(["lifted", "alongside", "", "x"]),
         "township": st.one_of(st.integers(-1, 10**12).map(str), st.text(max_size=5)),
         "placement": st.sampled_from(["homestead", "apartment", ""]),
+        "resettlement": st.sampled_from(["centralised", "dispersed", "", "x"]),
+        "resettlement_kind": st.sampled_from(["", "scattered", "near_village", "y"]),
         "phone": st.one_of(typed, st.text(max_size=14)),
         "relocation_year": st.one_of(st.integers(-3000, 10**9).map(str), st.text(max_size=6)),
         "housing_area": st.one_of(st.decimals(allow_nan=True).map(str), st.text(max_size=8)),

@@ -33,7 +33,7 @@ from relocation.resources import HOUSEHOLD_UNSTORED
 from settlements.models import Settlement, Township, Village
 
 from . import reader
-from .cells import CellError, is_blank
+from .cells import CellError, is_blank, text_of
 from .columns import Spec, find_header
 
 BATCH = 2000
@@ -79,6 +79,7 @@ class SheetReport:
     warning_count: int = 0
     new_codes: list = field(default_factory=list)
     heads_new: int = 0
+    unrecognised: list = field(default_factory=list)  # headers of columns not read, as the sheet spells them
 
     def warn(self, row: int, column: str, message: str) -> None:
         self.warning_count += 1
@@ -259,6 +260,9 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     header_number, header_cells = head[position]
     report.header_row = header_number
     headers = {attr: str(header_cells[i]).strip() for i, attr in mapping.items()}
+    report.unrecognised = [
+        text_of(cell) for i, cell in enumerate(header_cells) if i not in mapping and not is_blank(cell)
+    ]
     missing = [c for c in spec.required if c.attr not in headers]
     # Rows come one per sheet row, blank ones included, so a row's Excel number is its position.
     data = data[position + 1 :]

@@ -100,14 +100,10 @@ def inspect(path: str | Path) -> list[SheetInfo]:
         raise BadFile(_("The file is empty."))
     with path.open("rb") as handle:
         magic = handle.read(8)
+    if path.suffix.lower() == ".et":
+        raise BadFile(et_message())
     if magic == OLE2_MAGIC:
-        # Excel and WPS wrap a password-protected .xlsx in an OLE2 container, the same as an old .xls.
-        raise BadFile(
-            _(
-                "The file is password-protected or in the old .xls format. Remove the password, "
-                "or open it in Excel or WPS and save it as an .xlsx workbook, then upload it again."
-            )
-        )
+        return _inspect_ole2(path)
     if magic[:4] != ZIP_MAGIC:
         raise BadFile(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx in Excel or WPS."))
     try:
@@ -125,6 +121,9 @@ def inspect(path: str | Path) -> list[SheetInfo]:
 
 def _inspect_archive(archive: zipfile.ZipFile) -> list[SheetInfo]:
     names = set(archive.namelist())
+    if "xl/workbook.xml" not in names and _is_ods(archive):
+        _check_unpacked(archive)
+        return _inspect_ods(archive)
     if "xl/workbook.xml" not in names:
         raise BadFile(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx in Excel or WPS."))
     if "EncryptionInfo" in names or any(n.startswith("xl/encryption") for n in names):
@@ -390,3 +389,153 @@ def read_rows(path: str | Path, sheet_name: str) -> tuple[int, list[list]]:
         return 1, workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     finally:
         workbook.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# .xls (Excel 97-2003) and .ods (LibreOffice, WPS "OpenDocument"), read by python-calamine like .xlsx
+
+
+def et_message() -> str:
+    return _(
+        "WPS's own .et format cannot be read. In WPS, choose 文件 → 另存为 and the type "
+        "“Microsoft Excel 文件 (*.xlsx)”, then upload the .xlsx file."
+    )
+
+
+def suffix_for(fileobj, name: str) -> str:
+    """.xls, .ods, .et or .xlsx: what an upload is, from its first bytes (and .et from its name)."""
+    if name.lower().endswith(".et"):
+        return ".et"
+    head = fileobj.read(8)
+    if head == OLE2_MAGIC:
+        return ".xls"
+    if head[:4] == ZIP_MAGIC:
+        fileobj.seek(0)
+        try:
+            with zipfile.ZipFile(fileobj) as archive:
+                if "xl/workbook.xml" not in archive.NameToInfo and _is_ods(archive):
+                    return ".ods"
+        except (zipfile.BadZipFile, OSError):
+            pass
+    return ".xlsx"
+
+
+def _inspect_ole2(path: Path) -> list[SheetInfo]:
+    """An OLE2 file is an old .xls workbook, or a password-protected .xlsx wrapped by Excel or WPS.
+
+    An .xls holds at most 65,536 rows and 256 columns (the format's own limits), so no further
+    row or width check is needed; its hidden rows are not detected (docs/excel.md).
+    """
+    with path.open("rb") as handle:
+        data = handle.read()
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        raise BadFile(_("The workbook is password-protected. Remove the password and upload it again."))
+    if "Workbook".encode("utf-16-le") not in data and "Book".encode("utf-16-le") not in data:
+        raise BadFile(
+            _(
+                "The file is password-protected or damaged. Remove the password, or open it in Excel or WPS "
+                "and save it as an .xlsx workbook, then upload it again."
+            )
+        )
+    del data
+    try:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            names = workbook.sheet_names
+        finally:
+            workbook.close()
+    except Exception:
+        raise BadFile(_("The file is damaged or is not an Excel workbook (.xlsx).")) from None
+    return [SheetInfo(name=name, path="") for name in names]
+
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+MAX_COLUMNS = 702  # ZZ, as for .xlsx
+
+
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    try:
+        return archive.read("mimetype").strip() == ODS_MIMETYPE and "content.xml" in archive.NameToInfo
+    except KeyError:
+        return False
+
+
+def _check_unpacked(archive: zipfile.ZipFile) -> None:
+    """The zip-bomb checks of inspect(), for an .ods."""
+    unpacked = 0
+    for info in archive.infolist():
+        unpacked += info.file_size
+        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000:
+            raise BadFile(_("The file unpacks to far more data than a workbook holds; it has been refused."))
+    if unpacked > max_unpacked_bytes():
+        raise BadFile(
+            _("The workbook unpacks to %(size)s MB, more than the %(limit)s MB allowed. Split it.")
+            % {"size": unpacked // 1048576, "limit": max_unpacked_bytes() // 1048576}
+        )
+
+
+def _inspect_ods(archive: zipfile.ZipFile) -> list[SheetInfo]:
+    """Stream content.xml once: each table's last row and column holding a value, and hidden rows.
+
+    An .ods compresses runs of rows and cells (``number-rows-repeated``): a row repeated a million
+    times is one element. Only repeats that hold a value count, as a reader would have to expand
+    them; trailing empty runs (LibreOffice writes one to the sheet's end) do not.
+    """
+    sheets: list[SheetInfo] = []
+    rows_attr, cols_attr = f"{ODS_TABLE}number-rows-repeated", f"{ODS_TABLE}number-columns-repeated"
+    try:
+        with archive.open("content.xml") as stream:
+            row = 0
+            column = 0
+            width = 0
+            row_has_value = False
+            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    if tag == f"{ODS_TABLE}table":
+                        sheets.append(SheetInfo(name=element.get(f"{ODS_TABLE}name", ""), path="content.xml"))
+                        row = 0
+                    elif tag == f"{ODS_TABLE}table-row":
+                        column, row_has_value = 0, False
+                    continue
+                if tag in (f"{ODS_TABLE}table-cell", f"{ODS_TABLE}covered-table-cell"):
+                    repeat = int(element.get(cols_attr, "1"))
+                    has_value = len(element) > 0 or any(k.endswith("}value-type") for k in element.attrib)
+                    column += repeat
+                    if has_value:
+                        row_has_value = True
+                        width = max(width, column)
+                        if width > MAX_COLUMNS:
+                            raise BadFile(
+                                _(
+                                    "Sheet “%(sheet)s” uses columns beyond ZZ; a roster has far fewer. "
+                                    "Delete the extra columns."
+                                )
+                                % {"sheet": sheets[-1].name}
+                            )
+                    element.clear()
+                elif tag == f"{ODS_TABLE}table-row":
+                    repeat = int(element.get(rows_attr, "1"))
+                    sheet = sheets[-1]
+                    if row_has_value:
+                        sheet.last_row = row + repeat
+                        if element.get(f"{ODS_TABLE}visibility", "visible") != "visible":
+                            sheet.hidden_rows.update(range(row + 1, row + repeat + 1))
+                        if sheet.last_row > max_rows():
+                            raise BadFile(
+                                _(
+                                    "Sheet “%(sheet)s” reaches row %(rows)s; at most %(limit)s rows can be "
+                                    "imported at once. Delete empty rows at the end or split the workbook."
+                                )
+                                % {"sheet": sheet.name, "rows": f"{sheet.last_row:,}", "limit": f"{max_rows():,}"}
+                            )
+                    row += repeat
+                    element.clear()
+    except BadFile:
+        raise
+    except Exception:
+        raise BadFile(_("The file is damaged or is not an Excel workbook (.xlsx).")) from None
+    return sheets

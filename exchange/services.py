@@ -175,7 +175,11 @@ def import_upload(*, user, uploaded_file, kind: str) -> ImportRecord:
         file_size=size,
         background=size > background_threshold(),
     )
-    record.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{record.file_sha256[:12]}.xlsx", File(uploaded_file), save=False)
+    # The stored name carries the format's suffix, found from the content: python-calamine goes by it.
+    suffix = reader.suffix_for(uploaded_file, name)
+    uploaded_file.seek(0)
+    stored_name = f"{timezone.now():%Y%m%d%H%M%S}-{record.file_sha256[:12]}{suffix}"
+    record.file.save(stored_name, File(uploaded_file), save=False)
     record.save()
     return record
 

@@ -33,10 +33,8 @@ WRITE_PERMISSIONS = {
 class UploadForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the workbook holds"), choices=ImportRecord.Kind.choices)
     file = forms.FileField(
-        label=gettext_lazy("Workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
+        label=gettext_lazy("Workbook (.xlsx, .xls or .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.et"}),
     )
 
     def __init__(self, *args, user, **kwargs):

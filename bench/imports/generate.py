@@ -31,14 +31,16 @@ def generate(n: int, path: Path, seed: int = 20261129) -> tuple[int, int]:
     households = book.create_sheet("花名册")
     members = book.create_sheet("家庭成员")
     households.append(["广丰区易地扶贫搬迁户花名册（演示数据）"])
-    households.append(["户编号", "户主姓名", "户类型", "乡镇", "安置点", "安置方式", "安置房类型", "安置地址",
-                       "联系电话", "迁出乡镇", "迁出村", "搬迁年度", "住房面积", "是否办证", "办证日期"])  # fmt: skip
+    households.append(["户编号", "户主姓名", "户主身份证号码", "家庭人口", "户类型", "乡镇", "安置点", "安置方式",
+                       "安置房类型", "安置地址", "联系电话", "迁出乡镇", "迁出村", "搬迁年度", "住房面积", "是否办证",
+                       "办证日期"])  # fmt: skip
     members.append(["户编号", "姓名", "身份证号码", "与户主关系", "劳动能力", "就业意愿", "健康状况", "残疾等级",
                     "文化程度", "就业情况", "联系电话"])  # fmt: skip
     h = m = 0
     for house in iter_households(n, seed):
         households.append([
-            house["code"], house["head_name"], T[house["household_type"]], house["township_name"],
+            house["code"], house["head_name"], _head_id(house), len(house["members"]), T[house["household_type"]],
+            house["township_name"],
             house["settlement_code"], RS[house["resettlement"]], P[house["placement"]], house["address"],
             house["phone"],
             house["origin_township"], house["origin_village"], house["relocation_year"], float(house["housing_area"]),
@@ -55,6 +57,11 @@ def generate(n: int, path: Path, seed: int = 20261129) -> tuple[int, int]:
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return h, m
+
+
+def _head_id(house: dict) -> str:
+    """The 户主 row's ID number: the household sheet carries it, as township rosters do."""
+    return next((p["id_number"] for p in house["members"] if p["relation"] == "head"), house["members"][0]["id_number"])
 
 
 if __name__ == "__main__":

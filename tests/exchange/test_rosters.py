@@ -140,7 +140,8 @@ def test_household_sheet_head_id_disagreeing_with_the_member_sheet_is_an_invalid
     book.save(tmp_path / "d.xlsx")
     record = preview(cast.alice, tmp_path / "d.xlsx")
     # The household row is invalid (its member row then has no household to join, which says so too).
-    assert [(e["sheet"], e["row"], e["column"]) for e in record.errors][0] == ("Sheet", 2, "户主身份证号码")
+    first = record.errors[0]
+    assert (first["sheet"], first["row"], first["column"]) == ("Sheet", 2, "户主身份证号码")
     assert head in record.errors[0]["message"] and other in record.errors[0]["message"]
     assert "成员" in record.errors[0]["message"]
     assert not Household.objects.filter(code="GF-D-1").exists()
@@ -193,3 +194,50 @@ def test_the_preview_page_lists_the_new_codes_and_the_summary_warning(cast, tmp_
     html = page.content.decode()
     assert f"{cast.yangkou.code}-00001" in html and f"{cast.yangkou.code}-00002" in html
     assert "家庭人口”填的是 1，该户家庭成员为 2 人" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("to", ["xls:MS Excel 97", "ods"])
+def test_an_xls_or_ods_of_the_same_roster_imports_the_same(cast, tmp_path, known, to):
+    original = tmp_path / "roster.xlsx"
+    heads = township_roster(original, cast, known_head=known[1].id_number)
+    converted = soffice_convert(original, to, tmp_path / "lo")
+    assert converted.suffix in (".xls", ".ods") and converted.exists()
+    record = preview(cast.alice, converted)
+    assert record.file.name.endswith(converted.suffix)
+    assert_imported_as_township_staff_expect(record, cast, heads, known)
+
+
+@pytest.mark.django_db
+def test_a_wps_et_file_is_refused_with_how_to_save_it_as_xlsx(cast, tmp_path):
+    path = tmp_path / "花名册.et"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)
+    record = preview(cast.alice, path)
+    assert record.status == "rejected"
+    assert "另存为" in record.message and ".xlsx" in record.message
+
+
+@pytest.mark.django_db
+def test_an_ods_reaching_too_far_down_is_refused_before_it_is_read(cast, tmp_path, settings):
+    settings.EXCHANGE_MAX_ROWS = 5
+    original = tmp_path / "roster.xlsx"
+    township_roster(original, cast, known_head=fresh_id_number())
+    converted = soffice_convert(original, "ods", tmp_path / "lo")
+    record = preview(cast.alice, converted)
+    assert record.status == "rejected" and "5" in record.message
+
+
+@pytest.mark.django_db
+def test_columns_the_portal_does_not_know_are_listed_per_sheet_not_dropped_silently(cast, tmp_path, client_of):
+    from django.urls import reverse
+
+    path = tmp_path / "r.xlsx"
+    township_roster(path, cast, known_head=fresh_id_number())
+    book = openpyxl.load_workbook(path)
+    book["搬迁户花名册"]["L3"] = "帮扶责任人"
+    book.save(path)
+    record = preview(cast.alice, path)
+    assert record.sheets[0]["unrecognised"] == ["序号", "帮扶责任人"]
+    assert record.sheets[1]["unrecognised"] == ["序号"]
+    html = client_of(cast.alice).get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk})).content
+    assert "帮扶责任人" in html.decode()

@@ -34,7 +34,7 @@ from settlements.models import Settlement, Township, Village
 
 from . import reader
 from .cells import CellError, is_blank, text_of
-from .columns import Spec, find_header
+from .columns import Spec, find_header, normalise_header
 
 BATCH = 2000
 MAX_ERRORS = 50_000  # kept on the record; beyond that the count is still exact
@@ -80,6 +80,9 @@ class SheetReport:
     new_codes: list = field(default_factory=list)
     heads_new: int = 0
     unrecognised: list = field(default_factory=list)  # headers of columns not read, as the sheet spells them
+    headers_key: str = ""  # SHA-256 of the header row: where a column mapping is remembered
+    mapped: dict = field(default_factory=dict)  # header -> field read through a remembered mapping
+    fields: list = field(default_factory=list)  # [field, header] a column could still be mapped to
 
     def warn(self, row: int, column: str, message: str) -> None:
         self.warning_count += 1
@@ -235,7 +238,17 @@ def _convert_column(cells: list, parse) -> tuple[list, bool]:
     return [_convert(value, parse) for value in cells], True
 
 
-def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analysis, progress) -> tuple:
+def headers_key(header_cells: list) -> str:
+    """The identity of a header row, whatever its spacing or width: where a mapping is remembered."""
+    import hashlib
+
+    names = [normalise_header(c) for c in header_cells]
+    while names and not names[-1]:
+        names.pop()
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
+
+
+def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analysis, progress, mappings=None) -> tuple:
     """Find the header and parse every data row of one sheet: (spec, rows) or (None, [])."""
     report = SheetReport(name=info.name, hidden=len(info.hidden_rows))
     analysis.sheets.append(report)
@@ -259,7 +272,16 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     report.kind = spec.kind
     header_number, header_cells = head[position]
     report.header_row = header_number
+    report.headers_key = headers_key(header_cells)
+    remembered = (mappings or {}).get((spec.kind, report.headers_key), {})
+    for i, cell in enumerate(header_cells):
+        attr = remembered.get(text_of(cell))
+        if i not in mapping and attr and attr not in mapping.values() and attr in {c.attr for c in spec.columns}:
+            mapping[i] = attr
+            report.mapped[text_of(cell)] = attr
+    mapping = dict(sorted(mapping.items()))
     headers = {attr: str(header_cells[i]).strip() for i, attr in mapping.items()}
+    report.fields = [[c.attr, str(c.header)] for c in spec.columns if c.attr not in headers]
     report.unrecognised = [
         text_of(cell) for i, cell in enumerate(header_cells) if i not in mapping and not is_blank(cell)
     ]
@@ -1032,21 +1054,25 @@ class Parsed:
     columns: list[tuple[str, int, Columns]] = field(default_factory=list)
 
 
-def analyse(path, *, kind: str, user, progress: Progress | None = None, keep: Callable | None = None) -> Analysis:
+def analyse(
+    path, *, kind: str, user, progress: Progress | None = None, keep: Callable | None = None, mappings=None
+) -> Analysis:
     """Read and validate a workbook for ``user``; writes nothing. Raises reader.BadFile for a bad file.
 
     ``keep(parsed)`` is called with the parsed rows before the database checks (which change the
     rows' values in place): the preview stores them so that the commit need not read the file again.
     """
     with _no_cyclic_gc():
-        parsed = read(path, kind=kind, progress=progress)
+        parsed = read(path, kind=kind, progress=progress, mappings=mappings)
         if keep is not None:
             keep(parsed)
         return check(parsed, user=user, progress=progress)
 
 
-def read(path, *, kind: str, progress: Progress | None = None) -> Parsed:
+def read(path, *, kind: str, progress: Progress | None = None, mappings=None) -> Parsed:
     """Every sheet of the workbook that this kind of import takes, parsed; no database access.
+
+    ``mappings``: (sheet kind, headers_key) -> {header: field}, the columns a township mapped.
 
     The reading runs in a memory-capped child process (exchange.sandbox): a crafted workbook
     that makes the reader allocate gigabytes is refused there, never in a web or Celery worker.
@@ -1056,18 +1082,18 @@ def read(path, *, kind: str, progress: Progress | None = None) -> Parsed:
     if progress:
         progress("read", 0, 1)
     with _no_cyclic_gc():
-        state = sandbox.capped(_read_for_parent, str(path), kind)
+        state = sandbox.capped(_read_for_parent, str(path), kind, mappings)
         parsed = _from_child(state)
     if progress:
         progress("read", 1, 1)
     return parsed
 
 
-def _read_for_parent(path: str, kind: str) -> tuple:
+def _read_for_parent(path: str, kind: str, mappings=None) -> tuple:
     """In the child: the parsed workbook, compact when every cell parsed (the rows are rebuilt from
     the columns, as exchange.parsed does: a few long lists pickle many times faster than rows)."""
     with _no_cyclic_gc():
-        parsed = _read(path, kind=kind)
+        parsed = _read(path, kind=kind, mappings=mappings)
     if parsed.analysis.error_count:
         return ("full", parsed)
     sheets = [(k, i, (c.sheet, c.first, c.headers, c.attrs, c.keep, c.outputs)) for k, i, c in parsed.columns]
@@ -1087,7 +1113,7 @@ def _from_child(state: tuple) -> Parsed:
     return Parsed(analysis, by_kind, columns)
 
 
-def _read(path, *, kind: str, progress: Progress | None = None) -> Parsed:
+def _read(path, *, kind: str, progress: Progress | None = None, mappings=None) -> Parsed:
     sheets = reader.inspect(path)
     all_specs = _specs()
     specs = [all_specs[k] for k in ACCEPTS[kind]]
@@ -1095,7 +1121,7 @@ def _read(path, *, kind: str, progress: Progress | None = None) -> Parsed:
     by_kind: dict[str, list[tuple[SheetReport, list[Row]]]] = defaultdict(list)
     columns: list[tuple[str, int, Columns]] = []
     for info in sheets:
-        spec, rows, cols = _read_sheet(path, info, specs, analysis, progress)
+        spec, rows, cols = _read_sheet(path, info, specs, analysis, progress, mappings)
         if spec is not None:
             by_kind[spec.kind].append((analysis.sheets[-1], rows))
             columns.append((spec.kind, len(analysis.sheets) - 1, cols))

@@ -97,3 +97,42 @@ class ImportRecord(models.Model):
     @property
     def rows_changed(self) -> int:
         return self.rows_new + self.rows_updated
+
+
+class ColumnMapping(models.Model):
+    """What a township's workbooks mean by a column the portal did not recognise (「这一列是…」).
+
+    Kept per township (none for district-wide staff), sheet kind and header row (its SHA-256): the
+    next upload of a workbook with the same headers reads the column as that field.
+    """
+
+    township = models.ForeignKey(
+        "settlements.Township", verbose_name=_("township"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=12)
+    headers_key = models.CharField(_("header row"), max_length=64)
+    columns = models.JSONField(_("columns"), default=dict)  # header as the sheet spells it -> field
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["township", "kind", "headers_key"], name="column_mapping_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.headers_key[:12]}"
+
+    @staticmethod
+    def township_of(user):
+        """The township whose mappings a user's uploads use: their first, or None (district-wide)."""
+        ids = sorted(scope_of(user).township_ids)
+        return ids[0] if ids else None
+
+    @classmethod
+    def for_user(cls, user) -> dict:
+        """(kind, headers_key) -> {header: field} of the user's township."""
+        rows = cls.objects.filter(township_id=cls.township_of(user))
+        return {(m.kind, m.headers_key): m.columns for m in rows}

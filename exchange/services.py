@@ -19,7 +19,7 @@ from accounts.models import AccessLog, log_access
 from portal.cache import last_operation_failed
 
 from . import importer, parsed, reader
-from .models import ImportRecord
+from .models import ColumnMapping, ImportRecord
 
 S = ImportRecord.Status
 log = logging.getLogger(__name__)
@@ -208,7 +208,14 @@ def import_preview(*, record: ImportRecord) -> ImportRecord:
             log.warning("import %s: parsed rows not stored", record.pk, exc_info=True)
 
     try:
-        analysis = importer.analyse(path, kind=record.kind, user=record.user, progress=_reporter(record.pk), keep=keep)
+        analysis = importer.analyse(
+            path,
+            kind=record.kind,
+            user=record.user,
+            progress=_reporter(record.pk),
+            keep=keep,
+            mappings=ColumnMapping.for_user(record.user),
+        )
     except reader.BadFile as exc:
         return _finish(record, status=S.REJECTED, message=str(exc))
     return _finish(record, status=S.PREVIEWED, analysis=analysis, previewed_at=timezone.now())
@@ -264,7 +271,9 @@ def import_commit(*, record_id: int, actor) -> ImportRecord:
             # The rows the preview parsed, if it stored them; every database check runs again.
             rows = parsed.load(path, sha256=record.file_sha256)
             if rows is None:
-                rows = importer.read(path, kind=record.kind, progress=report)
+                rows = importer.read(
+                    path, kind=record.kind, progress=report, mappings=ColumnMapping.for_user(record.user)
+                )
             analysis = importer.check(rows, user=record.user, progress=report)
             del rows
             if analysis.error_count:
@@ -350,3 +359,47 @@ def _delete_files(path: str) -> None:
     parsed.discard(path)
     with contextlib.suppress(FileNotFoundError):
         os.remove(path)
+
+
+def map_columns(*, record: ImportRecord, user, choices: dict[tuple[int, str], str]) -> ImportRecord:
+    """「这一列是…」: remember what the user says unrecognised columns are, and check the workbook again.
+
+    ``choices``: (sheet index, header) -> field ("" leaves a column unread). Two columns mapped to
+    one field, or to a field the sheet already has, are refused with ImportBlocked; nothing is kept.
+    """
+    if record.status != S.PREVIEWED or not record.file:
+        raise ImportBlocked(_("Columns can be mapped only on a checked import whose file is kept."))
+    by_sheet: dict[int, dict[str, str]] = {}
+    for (index, header), attr in choices.items():
+        if not attr:
+            continue
+        sheet = record.sheets[index] if 0 <= index < len(record.sheets) else None
+        if sheet is None or header not in sheet.get("unrecognised", []):
+            raise ImportBlocked(_("This column is not in the checked workbook."))
+        allowed = dict(sheet.get("fields") or [])
+        if attr not in allowed:
+            raise ImportBlocked(
+                _("Sheet “%(sheet)s” already has a column for that field, or it is not a field of this sheet.")
+                % {"sheet": sheet["name"]}
+            )
+        taken = by_sheet.setdefault(index, {})
+        if attr in taken.values():
+            other = next(h for h, a in taken.items() if a == attr)
+            raise ImportBlocked(
+                _("Columns “%(a)s” and “%(b)s” cannot both be %(field)s; choose one of them.")
+                % {"a": other, "b": header, "field": allowed[attr]}
+            )
+        taken[header] = attr
+    township = ColumnMapping.township_of(user)
+    with transaction.atomic():
+        for index, columns in by_sheet.items():
+            sheet = record.sheets[index]
+            mapping, _created = ColumnMapping.objects.select_for_update().get_or_create(
+                township_id=township, kind=sheet["kind"], headers_key=sheet["headers_key"]
+            )
+            mapping.columns = {**mapping.columns, **columns}
+            mapping.updated_by = user
+            mapping.save()
+    if record.file:
+        parsed.discard(record.file.path)
+    return import_start_preview(record=record)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<int:record_pk>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:record_pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:record_pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path("imports/<int:record_pk>/columns/", views.import_map_columns, name="import_map_columns"),
     path("imports/<int:record_pk>/rerun/", views.import_rerun, name="import_rerun"),
     path("imports/<int:record_pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("templates/<slug:kind>.xlsx", views.import_template, name="import_template"),

@@ -147,6 +147,27 @@ def import_confirm(request, record_pk):
 @login_required
 @permission_required("exchange.add_importrecord", raise_exception=True)
 @require_POST
+def import_map_columns(request, record_pk):
+    """「这一列是…」: the user maps unrecognised columns to fields; remembered for the township."""
+    record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
+    if record.user_id != request.user.pk or not may_import(request.user, record.kind):
+        raise PermissionDenied
+    choices = {}
+    for index, sheet in enumerate(record.sheets):
+        for position, header in enumerate(sheet.get("unrecognised") or []):
+            choices[(index, header)] = request.POST.get(f"map-{index}-{position}", "")
+    try:
+        services.map_columns(record=record, user=request.user, choices=choices)
+    except services.ImportBlocked as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("The columns are mapped and the workbook was checked again."))
+    return redirect("exchange:import_detail", record_pk=record.pk)
+
+
+@login_required
+@permission_required("exchange.add_importrecord", raise_exception=True)
+@require_POST
 def import_rerun(request, record_pk):
     """Queue an interrupted background import again (its worker was killed or never started)."""
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)

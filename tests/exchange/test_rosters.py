@@ -241,3 +241,67 @@ def test_columns_the_portal_does_not_know_are_listed_per_sheet_not_dropped_silen
     assert record.sheets[1]["unrecognised"] == ["序号"]
     html = client_of(cast.alice).get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk})).content
     assert "帮扶责任人" in html.decode()
+
+
+def _roster_with_unknown_columns(path, cast):
+    """The township roster, its phone column headed 手机 号 码（户主） and a 帮扶责任人 column."""
+    township_roster(path, cast, known_head=fresh_id_number())
+    book = openpyxl.load_workbook(path)
+    sheet = book["搬迁户花名册"]
+    sheet["K3"] = "户主手机"
+    sheet["L3"] = "帮扶责任人"
+    sheet["L4"] = "刘干部"
+    book.save(path)
+
+
+@pytest.mark.django_db
+def test_an_unknown_column_mapped_in_the_preview_is_read_and_remembered_for_the_township(cast, tmp_path, client_of):
+    from django.urls import reverse
+
+    from exchange.models import ColumnMapping
+
+    path = tmp_path / "r.xlsx"
+    _roster_with_unknown_columns(path, cast)
+    record = preview(cast.alice, path)
+    sheet = record.sheets[0]
+    assert sheet["unrecognised"] == ["序号", "户主手机", "帮扶责任人"]
+    assert "phone" in dict(sheet["fields"])
+    client = client_of(cast.alice)
+    url = reverse("exchange:import_map_columns", kwargs={"record_pk": record.pk})
+    detail = reverse("exchange:import_detail", kwargs={"record_pk": record.pk})
+    assert url in client.get(detail).content.decode()  # the 「这一列是…」 form
+    client.post(url, {"map-0-1": "phone"})
+    record.refresh_from_db()
+    assert record.status == "previewed" and record.sheets[0]["unrecognised"] == ["序号", "帮扶责任人"]
+    assert record.sheets[0]["mapped"] == {"户主手机": "phone"}
+    assert ColumnMapping.objects.get(township=cast.yangkou).columns == {"户主手机": "phone"}
+    services.import_commit(record_id=record.pk, actor=cast.alice)
+    assert Household.objects.get(head_name="李四").phone == "13912345678"
+    # The next upload of a workbook with the same header row reads the column at once.
+    again = tmp_path / "again.xlsx"
+    _roster_with_unknown_columns(again, cast)
+    assert preview(cast.alice, again).sheets[0]["mapped"] == {"户主手机": "phone"}
+    # Another township's staff do not inherit Yangkou's mapping.
+    assert ColumnMapping.for_user(cast.bob) == {}
+
+
+@pytest.mark.django_db
+def test_two_columns_mapped_to_one_field_or_to_a_field_the_sheet_has_are_refused(cast, tmp_path, client_of):
+    from django.urls import reverse
+
+    from exchange.models import ColumnMapping
+
+    path = tmp_path / "r.xlsx"
+    _roster_with_unknown_columns(path, cast)
+    record = preview(cast.alice, path)
+    with pytest.raises(services.ImportBlocked, match="户主手机"):
+        choices = {(0, "户主手机"): "phone", (0, "帮扶责任人"): "phone"}
+        services.map_columns(record=record, user=cast.alice, choices=choices)
+    with pytest.raises(services.ImportBlocked):
+        services.map_columns(record=record, user=cast.alice, choices={(0, "帮扶责任人"): "head_name"})
+    url = reverse("exchange:import_map_columns", kwargs={"record_pk": record.pk})
+    response = client_of(cast.alice).post(url, {"map-0-1": "phone", "map-0-2": "phone"}, follow=True)
+    assert "不能同时" in response.content.decode() or "cannot both" in response.content.decode()
+    assert not ColumnMapping.objects.exists()
+    # Only the user who uploaded the workbook maps its columns.
+    assert client_of(cast.bob).post(url, {"map-0-1": "phone"}).status_code == 404

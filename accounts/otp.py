@@ -20,6 +20,18 @@ def otp_required(user) -> bool:
     return bool(user.is_superuser or user.role in settings.OTP_REQUIRED_ROLES)
 
 
+# The authenticator seed_demo gives the demo district's heads and administrators (manage.py demo_otp).
+DEMO_DEVICE_NAME = "演示验证器"
+
+
+def demo_device(user) -> TOTPDevice:
+    """The demo user's confirmed authenticator, made once (seed_demo)."""
+    device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+    return device
+
+
 def confirmed_device(user) -> TOTPDevice | None:
     """The user's enrolled authenticator, if any."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()

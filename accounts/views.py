@@ -5,6 +5,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import user_login_failed
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -48,7 +49,24 @@ def _check_token(request, user, device, form):
     credentials = {"username": user.get_username()}
     if AxesProxyHandler.is_locked(request, credentials):
         return None
-    if form.is_valid() and device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    if not allowed and form.is_valid():
+        # After a wrong code the authenticator is held back for a moment (doubling with each wrong
+        # code): even the right code is refused until then, so say so rather than "wrong".
+        locked_until = (details or {}).get("locked_until")
+        when = timezone.localtime(locked_until).strftime("%H:%M:%S") if locked_until else ""
+        form.add_error(
+            "token",
+            _(
+                "After a wrong code, codes are accepted again from %(time)s. Then type the code "
+                "your app shows at that moment (a new code every 30 seconds)."
+            )
+            % {"time": when},
+        )
+        return False
+    if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
         return True
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     if form.is_valid():

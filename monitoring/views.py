@@ -70,7 +70,10 @@ class AlertFilterForm(forms.Form):
         empty_label=gettext_lazy("All"),
     )
     settlement = forms.ModelChoiceField(
-        label=gettext_lazy("Settlement site"), required=False, queryset=Settlement.objects.none()
+        label=gettext_lazy("Settlement site"),
+        required=False,
+        queryset=Settlement.objects.none(),
+        empty_label=gettext_lazy("All"),
     )
     # The link in a "screening raised n alerts" notification: the alerts of that run.
     run = forms.ModelChoiceField(

@@ -53,6 +53,7 @@ class Column:
     header: str
     get: Callable  # (obj, mask: bool) -> value
     in_list: bool = True  # also shown on the screen list (print and Excel show every column)
+    in_detail: bool = True  # shown on the record's page (False where the page shows it another way)
 
 
 @dataclass
@@ -122,7 +123,7 @@ class LedgerFilterForm(forms.Form):
             )
         if ledger.states:
             self.fields["state"] = forms.ChoiceField(
-                label=_("State"),
+                label=pgettext_lazy("ledger filter", "Quick filter"),
                 choices=[("", _("All"))] + [(k, label) for k, label, _q in ledger.states],
                 required=False,
             )
@@ -280,7 +281,9 @@ HAZARDS = Ledger(
         Column(_("Found on"), lambda o, mask: o.found_on),
         TOWNSHIP,
         SITE,
-        Column(_("Household"), lambda o, mask: str(o.household) if o.household_id else "", in_list=False),
+        Column(
+            _("Household"), lambda o, mask: str(o.household) if o.household_id else "", in_list=False, in_detail=False
+        ),
         Column(_("Hazard type"), _choice("hazard_type")),
         Column(_("Severity"), _choice("severity")),
         Column(_("Location"), _attr("location"), in_list=False),
@@ -380,7 +383,9 @@ REQUESTS = Ledger(
         SITE,
         Column(_("Requester"), _attr("requester")),
         Column(_("Phone"), lambda o, mask: mask_phone(o.requester_phone) if mask else o.requester_phone, in_list=False),
-        Column(_("Household"), lambda o, mask: o.household.code if o.household_id else "", in_list=False),
+        Column(
+            _("Household"), lambda o, mask: o.household.code if o.household_id else "", in_list=False, in_detail=False
+        ),
         Column(_("Channel"), _choice("channel"), in_list=False),
         Column(_("Kind"), _choice("kind")),
         Column(_("Content"), _attr("content")),

@@ -261,7 +261,8 @@ def _detail_context(request, ledger, record, **forms):
     context = {
         "ledger": ledger,
         "record": record,
-        "fields": [(c.header, c.get(record, mask)) for c in ledger.columns],
+        # The household is a link below the fields, not a field again.
+        "fields": [(c.header, c.get(record, mask)) for c in ledger.columns if c.in_detail],
         "changes": changes_of([record.history.all(), *_children_histories(record)], mask=mask),
         "can_change": request.user.has_perm(ledger.perm("change")) and ledger.form_class is not None,
         "urls": _urls(ledger, record),

@@ -71,4 +71,19 @@ class Command(BaseCommand):
         )
         rows = [[user.username, demo.ROLE_NAMES_ZH[user.role], scope, demo.DEMO_PASSWORD] for user, scope in users]
         self.stdout.write(format_table(["用户名", "角色", "范围", "密码"], rows))
+        self._second_factors([user for user, _scope in users])
         self.stdout.write(self.style.WARNING(demo.DEMO_NOTICE))
+
+    def _second_factors(self, users) -> None:
+        """Heads and administrators log in with a code: give each an authenticator and say how to get it."""
+        from accounts import otp
+
+        needing = [user for user in users if otp.otp_required(user)]
+        if not needing:
+            return
+        self.stdout.write("需要第二重验证的演示用户（登录时输入六位验证码）：")
+        for user in needing:
+            device = otp.demo_device(user)
+            self.stdout.write(f"  {user.username}：当前验证码  python manage.py demo_otp {user.username}")
+            self.stdout.write(f"    或把此地址加入身份验证器应用：{device.config_url}")
+

@@ -86,4 +86,3 @@ class Command(BaseCommand):
             device = otp.demo_device(user)
             self.stdout.write(f"  {user.username}：当前验证码  python manage.py demo_otp {user.username}")
             self.stdout.write(f"    或把此地址加入身份验证器应用：{device.config_url}")
-

@@ -1,12 +1,36 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Alert, DepartmentRoster, LedgerEntry, MonitoringCase, ScreeningRun, Thresholds
 
 
+class ThresholdsForm(forms.ModelForm):
+    """The measure types that continue after elimination are ticked by name, never typed as JSON keys."""
+
+    continuing_measure_types = forms.MultipleChoiceField(
+        label=Thresholds._meta.get_field("continuing_measure_types").verbose_name,
+        help_text=Thresholds._meta.get_field("continuing_measure_types").help_text,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Thresholds
+        fields = "__all__"  # noqa: DJ007 - the admin lists every threshold; the ModelAdmin decides the layout
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from assistance.models import MeasureType  # assistance sits above monitoring in the layers
+
+        self.fields["continuing_measure_types"].choices = MeasureType.choices
+
+
 @admin.register(Thresholds)
 class ThresholdsAdmin(SimpleHistoryAdmin):
     """Where the administrator sets each year's thresholds; the history button shows every change."""
+
+    form = ThresholdsForm
 
     list_display = [
         "year",

@@ -217,7 +217,11 @@ def ledger_edit(request, ledger, **kwargs):
     ledger = LEDGERS[ledger]
     _check(request, ledger, "change")
     record = _get(request, ledger, kwargs[ledger.key])
-    form = ledger.form_class(request.POST or None, instance=record, user=request.user)
+    # The form gets its own copy: an invalid POST leaves its instance half-filled (a household of
+    # None), and the page around the form still shows the record as saved.
+    form = ledger.form_class(
+        request.POST or None, instance=_get(request, ledger, kwargs[ledger.key]), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_or_errors(form, lambda: _save(form.instance, request.user))
         if saved is not None:

@@ -259,12 +259,13 @@ def test_a_formula_cell_with_its_computed_value_is_read(cast, tmp_path):
     path = _good(tmp_path)
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml")
-    cell_at = xml.index(b'<c r="H2"')
+    # 搬迁年度 (column I) as a formula with its computed value, as Excel saves one.
+    cell_at = xml.index(b'<c r="I2"')
     end = xml.index(b"</c>", cell_at) + 4
-    xml = xml[:cell_at] + b'<c r="H2"><f>2000+19</f><v>2019</v></c>' + xml[end:]
+    xml = xml[:cell_at] + b'<c r="I2"><f>2000+19</f><v>2019</v></c>' + xml[end:]
     path = _rewrite(path, tmp_path / "cached.xlsx", replace={"xl/worksheets/sheet1.xml": xml})
     record = _preview(cast.alice, path)
-    assert record.rows_invalid == 0 and record.rows_new == 1
+    assert record.errors == [] and record.rows_invalid == 0 and record.rows_new == 1
 
 
 def test_the_reader_refuses_each_hostile_file_directly(tmp_path):

@@ -48,7 +48,11 @@ def _specs():
     from monitoring.resources import LEDGERS
     from relocation.resources import HOUSEHOLDS, MEMBERS
 
-    return {"households": HOUSEHOLDS, "members": MEMBERS, "ledgers": LEDGERS, "incomes": INCOMES, "cadres": CADRES}
+    from . import records
+
+    specs = {"households": HOUSEHOLDS, "members": MEMBERS, "ledgers": LEDGERS, "incomes": INCOMES, "cadres": CADRES}
+    specs.update({name: kind.spec for name, kind in records.kinds().items()})
+    return specs
 
 
 # Which sheet kinds an import of each kind takes from a workbook.
@@ -58,6 +62,13 @@ ACCEPTS = {
     "ledgers": ("ledgers",),
     "incomes": ("incomes",),  # annual income accounting: monitoring/income_import.py
     "cadres": ("cadres",),
+    # Site ledgers (settlements/resources.py) and employment records (assistance/resources.py).
+    "facilities": ("facilities",),
+    "hazards": ("hazards",),
+    "activities": ("activities",),
+    "requests": ("requests",),
+    "assets": ("assets",),
+    "employment": ("employment",),
 }
 
 
@@ -1161,6 +1172,11 @@ def _check(parsed: Parsed, *, user, progress: Progress | None = None) -> Analysi
         from cadres.resources import check_rows
 
         check_rows(rows, analysis, gate, report)
+    from . import records
+
+    for name, record_kind in records.kinds().items():
+        for report, rows in by_kind.get(name, ()):
+            records.check(record_kind, rows, analysis, gate, report)
     for report in analysis.sheets:
         report.invalid = sum(1 for sheet, _r in analysis.invalid_rows if sheet == report.name)
     if progress:
@@ -1234,6 +1250,11 @@ def _apply(analysis: Analysis, *, actor, reason: str, progress: Progress | None 
         from cadres.resources import apply_rows
 
         written["cadres"] = apply_rows(analysis, actor=actor, reason=writer.reason)
+    from . import records
+
+    for name, record_kind in records.kinds().items():
+        if analysis.creates.get(name) or analysis.updates.get(name):
+            written[name] = records.write(record_kind, analysis, actor=actor, reason=writer.reason)
     _refresh_figures(analysis, members, member_updates, before, progress=progress)
     return {k: v for k, v in written.items() if v}
 

@@ -25,6 +25,12 @@ class ImportRecord(models.Model):
         LEDGERS = "ledgers", _("Monitoring ledgers")
         INCOMES = "incomes", _("Annual income accounting")
         CADRES = "cadres", _("Responsible cadres")
+        FACILITIES = "facilities", _("Facility upkeep ledger")
+        HAZARDS = "hazards", _("Safety hazard ledger")
+        ACTIVITIES = "activities", _("Community activity ledger")
+        REQUESTS = "requests", _("Residents' requests ledger")
+        ASSETS = "assets", _("Project asset ledger")
+        EMPLOYMENT = "employment", _("Employment records")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")

@@ -27,6 +27,12 @@ WRITE_PERMISSIONS = {
     "ledgers": ["monitoring.add_ledgerentry", "monitoring.change_ledgerentry"],
     "incomes": ["monitoring.add_annualincome", "monitoring.change_annualincome"],
     "cadres": ["cadres.add_householdcadre", "cadres.change_householdcadre"],
+    "facilities": ["settlements.add_facility", "settlements.change_facility"],
+    "hazards": ["settlements.add_safetyhazard", "settlements.change_safetyhazard"],
+    "activities": ["settlements.add_communityactivity", "settlements.change_communityactivity"],
+    "requests": ["settlements.add_residentrequest", "settlements.change_residentrequest"],
+    "assets": ["settlements.add_projectasset", "settlements.change_projectasset"],
+    "employment": ["assistance.add_employmentrecord", "assistance.change_employmentrecord"],
 }  # fmt: skip
 
 

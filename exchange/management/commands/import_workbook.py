@@ -1,4 +1,8 @@
-"""manage.py import_workbook FILE --kind households|members|ledgers [--dry-run] --as USER"""
+"""manage.py import_workbook FILE --kind KIND [--dry-run] --as USER
+
+KIND: households, members, ledgers, incomes, cadres, facilities, hazards, activities, requests,
+assets or employment (the same kinds as the upload page).
+"""
 
 from pathlib import Path
 
@@ -12,7 +16,10 @@ from exchange.views import may_import
 
 
 class Command(BaseCommand):
-    help = "Check and import a workbook of households, members or ledgers as a given user (scope and rights apply)."
+    help = (
+        "Check and import a workbook of any import kind (households, ledgers, site ledgers, employment...) "
+        "as a given user (scope and rights apply)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")

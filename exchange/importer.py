@@ -534,6 +534,7 @@ def _check_households(
     if member_rows is None:
         _head_members(candidates, extras, heads, result, analysis, report)
     _compare_summaries(candidates, extras, member_rows, result, report, head_codes)
+    _compare_income(candidates, extras, result, report)
     return result
 
 
@@ -699,6 +700,36 @@ def _compare_summaries(rows: list[Row], extras: dict, member_rows, result: dict,
                 header = row.headers[attr]
                 message = messages[attr] % {"header": header, "given": given, "n": actual[position]}
                 report.warn(row.number, header, message)
+
+
+INCOME_TOLERANCE = Decimal(1)  # yuan: rosters round 人均纯收入 to the yuan
+
+
+def _compare_income(rows: list[Row], extras: dict, result: dict, report) -> None:
+    """人均纯收入 is not stored: it is compared with the net income per person the portal has for an
+    existing household (its annual accounting, else its ledgers annualised: dashboards' figures) and
+    a difference of more than a yuan, or no income recorded to compare with, is a warning."""
+    from dashboards.models import HouseholdFigures
+
+    wanted = [r for r in rows if extras[id(r)].get("per_capita_income") is not None and result.get(r.values["code"])]
+    if not wanted:
+        return
+    pks = sorted({result[r.values["code"]] for r in wanted})
+    known = {}
+    for chunk in _chunks(pks, _key_batch()):
+        known.update(
+            HouseholdFigures.objects.filter(household_id__in=chunk).values_list("household_id", "per_capita_income")
+        )
+    for row in wanted:
+        given = extras[id(row)]["per_capita_income"]
+        header = row.headers["per_capita_income"]
+        actual = known.get(result[row.values["code"]])
+        if actual is None:
+            message = _("%(header)s says %(given)s; the portal has no ledger or annual accounting to compare with.")
+            report.warn(row.number, header, message % {"header": header, "given": given})
+        elif abs(Decimal(str(round(actual, 2))) - given) > INCOME_TOLERANCE:
+            message = _("%(header)s says %(given)s; the ledgers and annual accounting give %(n)s yuan.")
+            report.warn(row.number, header, message % {"header": header, "given": given, "n": f"{actual:.2f}"})
 
 
 def _split_resettlement(row: Row, places: "Places", analysis: Analysis) -> bool:

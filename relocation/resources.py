@@ -266,9 +266,16 @@ HOUSEHOLD_COLUMNS = [
         partial(cells.parse_int, minimum=0, maximum=99),
         ("务工人数", "务工人员数", "就业人数", "外出务工人数"),
     ),
+    # Compared with the net income per person the ledgers and the annual accounting give.
+    Column(
+        "per_capita_income",
+        gettext_lazy("Net income per person"),
+        partial(cells.parse_decimal, places=2, minimum=None, maximum=10**8),
+        ("人均纯收入", "年人均纯收入", "家庭年人均纯收入", "家庭人均纯收入", "人均纯收入（元）", "年人均纯收入（元）"),
+    ),
 ]
 # Columns a household sheet may carry that the household record does not store.
-HOUSEHOLD_UNSTORED = ("head_id_number", "moved_in", "persons", "labourers", "workers")
+HOUSEHOLD_UNSTORED = ("head_id_number", "moved_in", "persons", "labourers", "workers", "per_capita_income")
 
 MEMBER_COLUMNS = [
     Column("household", label(Household, "code"), cells.parse_code, HOUSEHOLD_CODE, example="GF-YK-000001"),

@@ -8,6 +8,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,19 @@ class NavItem:
     permission: str | None = None
     order: int = 100
     roles: tuple[str, ...] = ()
+
+
+NAV = [
+    # Heads, the district office and the administrator: what waits for their decision, with a count.
+    NavItem(
+        _("Awaiting my approval"),
+        "accounts:approvals",
+        "inbox",
+        None,
+        order=4,
+        roles=("head", "district_office", "admin"),
+    ),
+]
 
 
 def all_items() -> list[tuple[str, NavItem]]:
@@ -52,6 +66,12 @@ def items_for(request) -> list[dict]:
         except NoReverseMatch:
             continue
         entry = {"label": item.label, "url": url, "icon": item.icon, "active": request.path.startswith(url)}
+        if item.url_name == "accounts:approvals":
+            from .approvals import count_for, may_have_queue
+
+            if not may_have_queue(user):
+                continue
+            entry["badge"] = count_for(user)
         groups.setdefault(str(group), {"label": group, "icon": item.icon, "children": []})["children"].append(entry)
     menu = []
     for group in groups.values():

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path("login/code/", views.otp_verify, name="otp_verify"),
     path("login/enrol/", views.otp_setup, name="otp_setup"),
+    path("approvals/", views.approvals, name="approvals"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

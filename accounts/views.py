@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import user_login_failed
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 
+from . import approvals as approval_queue
 from . import otp
 from .forms import LoginForm, TokenForm
 from .models import LoginSession
@@ -170,3 +173,12 @@ def set_language(request):
             request.user.language = chosen
             request.user.save(update_fields=["language"])
     return response
+
+
+@login_required
+@require_GET
+def approvals(request):
+    """待我审批: the cases, housing extensions and progress reports waiting for this user's decision."""
+    if not approval_queue.may_have_queue(request.user):
+        raise PermissionDenied
+    return render(request, "accounts/approvals.html", {"queue": approval_queue.queue_for(request.user)})

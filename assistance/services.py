@@ -428,6 +428,9 @@ def report_submit(
     report.save()
     for upload in files:
         ReportAttachment.objects.create(report=report, file=upload, name=upload.name[:120])
+    from accounts.approvals import notify_report_awaits_acceptance
+
+    notify_report_awaits_acceptance(report)
     return report
 
 
@@ -613,6 +616,10 @@ def housing_extension_village_review(
     if not agree:
         application.refusal_reason = application.village_opinion
     application.save()
+    if agree:
+        from accounts.approvals import notify_extension_awaits_approval
+
+        notify_extension_awaits_approval(application)
     return application
 
 

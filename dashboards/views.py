@@ -20,11 +20,26 @@ from .selectors import Focus, visible_townships
 @login_required
 @require_GET
 def home(request):
-    """The landing page: heads open the dashboard, township and site staff 我的户, everyone else the household list."""
-    if request.user.role == User.Role.HEAD and request.user.has_perm("dashboards.view_dashboard"):
+    """Where each role lands: the work of the day, not a list to search.
+
+    Heads open the dashboard; township staff 我的户 (their households, visits due, alerts); community
+    staff their site's page when they serve one site; bureau staff their department's tasks; the
+    district office its approval queue.
+    """
+    user = request.user
+    if user.role == User.Role.HEAD and user.has_perm("dashboards.view_dashboard"):
         return redirect("dashboards:overview")
-    if request.user.role in (User.Role.TOWNSHIP_STAFF, User.Role.SETTLEMENT_STAFF):
+    if user.role == User.Role.SETTLEMENT_STAFF:
+        sites = list(user.settlements.values_list("pk", flat=True)[:2])
+        if len(sites) == 1:
+            return redirect("settlements:settlement_detail", settlement_pk=sites[0])
+        return redirect("settlements:settlement_list")
+    if user.role == User.Role.TOWNSHIP_STAFF:
         return redirect("cadres:my_households")
+    if user.role == User.Role.BUREAU_STAFF and user.department_id:
+        return redirect("assistance:department_detail", department_pk=user.department_id)
+    if user.role == User.Role.DISTRICT_OFFICE:
+        return redirect("accounts:approvals")
     return redirect("relocation:household_list")
 
 

@@ -314,6 +314,10 @@ def _advance(case: MonitoringCase, step: CaseStep, actor) -> None:
             fields += ["status", "eliminated_at", "eliminated_by"]
             set_household_status(case.household, Household.Status.ELIMINATED)
     case.save(update_fields=fields)
+    if case.next_step == K.DISTRICT_CONFIRMATION:
+        from accounts.approvals import notify_case_awaits_district
+
+        notify_case_awaits_district(case)
 
 
 def _fail(case: MonitoringCase, step: CaseStep, actor) -> None:

@@ -6,3 +6,5 @@ EXEMPT_URLS = {
     "accounts:password_change": "the user's own password",
     "accounts:password_change_done": "a confirmation",
 }
+
+LIST_URLS = {"accounts:approvals"}

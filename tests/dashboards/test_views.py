@@ -74,11 +74,25 @@ def test_a_user_with_no_scope_gets_an_empty_dashboard(cast, client_of):
     assert 'id="dashboard-empty"' in response.content.decode()
 
 
-def test_heads_land_on_the_dashboard_township_staff_on_my_households_others_on_the_list(cast, client_of):
+def test_each_role_lands_on_its_own_work(cast, client_of):
+    from tests.monitoring.chain import office_user
+
     home = reverse("dashboards:home")
     assert client_of(cast.frank).get(home)["Location"] == OVERVIEW
     assert client_of(cast.alice).get(home)["Location"] == reverse("cadres:my_households")
-    assert client_of(cast.erin).get(home)["Location"] == reverse("relocation:household_list")
+    # Community staff of one site land on that site's page; bureau staff on their department's tasks.
+    site = reverse("settlements:settlement_detail", kwargs={"settlement_pk": cast.yangkou_site.pk})
+    assert client_of(cast.carol).get(home)["Location"] == site
+    department = reverse("assistance:department_detail", kwargs={"department_pk": cast.department.pk})
+    assert client_of(cast.erin).get(home)["Location"] == department
+    assert client_of(office_user()).get(home)["Location"] == reverse("accounts:approvals")
+    assert client_of(cast.admin).get(home)["Location"] == reverse("relocation:household_list")
+
+
+def test_community_staff_of_several_sites_land_on_their_sites_list(cast, client_of):
+    cast.carol.settlements.add(cast.hengshan_site)
+    response = client_of(cast.carol).get(reverse("dashboards:home"))
+    assert response["Location"] == reverse("settlements:settlement_list")
 
 
 def _cold_queries(client, url) -> int:

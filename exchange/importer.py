@@ -49,8 +49,16 @@ def _specs():
     from relocation.resources import HOUSEHOLDS, MEMBERS
 
     from . import records
+    from .reconcile import NATIONAL
 
-    specs = {"households": HOUSEHOLDS, "members": MEMBERS, "ledgers": LEDGERS, "incomes": INCOMES, "cadres": CADRES}
+    specs = {
+        "national": NATIONAL,
+        "households": HOUSEHOLDS,
+        "members": MEMBERS,
+        "ledgers": LEDGERS,
+        "incomes": INCOMES,
+        "cadres": CADRES,
+    }
     specs.update({name: kind.spec for name, kind in records.kinds().items()})
     return specs
 
@@ -69,6 +77,8 @@ ACCEPTS = {
     "requests": ("requests",),
     "assets": ("assets",),
     "employment": ("employment",),
+    # Not an import: the national system's export, read for 账账相符 (exchange/reconcile.py).
+    "national": ("national",),
 }
 
 
@@ -259,6 +269,24 @@ def headers_key(header_cells: list) -> str:
     return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
 
 
+def _refuse_wrong_kind(head: list, specs: list[Spec], found) -> None:
+    """A national 防返贫监测信息系统 export given to an import, or a roster given for 账账相符: refused
+    with the name of the upload it belongs to."""
+    from .reconcile import NATIONAL, looks_national, national_message, roster_message
+
+    if any(s.kind == "national" for s in specs):
+        if found is not None and looks_national(found[2]):
+            return
+        from relocation.resources import HOUSEHOLDS, MEMBERS
+
+        if found is not None or find_header(head, [HOUSEHOLDS, MEMBERS]) is not None:
+            raise reader.BadFile(roster_message())
+        return
+    for _number, cells in head:
+        if looks_national(NATIONAL.match(cells)):
+            raise reader.BadFile(national_message())
+
+
 def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analysis, progress, mappings=None) -> tuple:
     """Find the header and parse every data row of one sheet: (spec, rows) or (None, [])."""
     report = SheetReport(name=info.name, hidden=len(info.hidden_rows))
@@ -276,6 +304,7 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
         raise reader.BadFile(message) from None
     head = [(first_number + i, cells) for i, cells in enumerate(data[:30])]
     found = find_header(head, specs)
+    _refuse_wrong_kind(head, specs, found)
     if found is None:
         report.note = _("No known header row; the sheet was skipped.")
         return None, [], None

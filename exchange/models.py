@@ -142,3 +142,36 @@ class ColumnMapping(models.Model):
         """(kind, headers_key) -> {header: field} of the user's township."""
         rows = cls.objects.filter(township_id=cls.township_of(user))
         return {(m.kind, m.headers_key): m.columns for m in rows}
+
+
+class Reconciliation(models.Model):
+    """One comparison of the portal with an export of the national 防返贫监测信息系统 (账账相符).
+
+    Writes nothing to households: keeps who compared which file when, and what was found
+    (``result``: per township the households only in the portal, only in the export, and those whose
+    fields differ, see exchange/reconcile.py). ID numbers are masked when shown to a role that may
+    not see them. The uploaded file itself is not kept.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("compared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("compared at"), auto_now_add=True)
+    national_households = models.PositiveIntegerField(_("households in the national export"), default=0)
+    portal_households = models.PositiveIntegerField(_("households in the portal"), default=0)
+    only_portal = models.PositiveIntegerField(_("only in the portal"), default=0)
+    only_national = models.PositiveIntegerField(_("only in the national system"), default=0)
+    different = models.PositiveIntegerField(_("with differing fields"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    objects = ImportRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reconciliation with the national system")
+        verbose_name_plural = _("reconciliations with the national system")
+
+    def __str__(self):
+        return f"{self.file_name} {self.created_at:%Y-%m-%d %H:%M}"

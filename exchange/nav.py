@@ -5,5 +5,12 @@ from accounts.nav import NavItem
 NAV = [
     NavItem(
         _("Excel import"), "exchange:import_list", "file-earmark-spreadsheet", "exchange.add_importrecord", order=80
-    )
+    ),
+    NavItem(
+        _("Reconcile with the national system"),
+        "exchange:reconcile_list",
+        "arrow-left-right",
+        "exchange.view_reconciliation",
+        order=81,
+    ),
 ]

@@ -403,3 +403,45 @@ def map_columns(*, record: ImportRecord, user, choices: dict[tuple[int, str], st
     if record.file:
         parsed.discard(record.file.path)
     return import_start_preview(record=record)
+
+
+def reconciliation_run(*, user, uploaded_file):
+    """账账相符: compare an export of the national system with the user's households; writes no household.
+
+    The file is read from a temporary copy (the same size limit and defences as an import) and not
+    kept; the finding is kept as a :class:`Reconciliation`. Raises reader.BadFile for a bad file or
+    a workbook of the wrong kind (a household roster).
+    """
+    import tempfile
+
+    from . import reconcile
+    from .models import Reconciliation
+
+    size = uploaded_file.size or 0
+    if size > reader.max_upload_bytes():
+        raise reader.BadFile(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into several workbooks.")
+            % {"size": round(size / 1048576, 1), "limit": reader.max_upload_bytes() // 1048576}
+        )
+    name = uploaded_file.name.rsplit("/", 1)[-1][:200]
+    suffix = reader.suffix_for(uploaded_file, name)
+    uploaded_file.seek(0)
+    digest = hashlib.sha256()
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        for chunk in uploaded_file.chunks():
+            digest.update(chunk)
+            copy.write(chunk)
+        copy.flush()
+        result = reconcile.reconcile(copy.name, user=user)
+    totals = {
+        key: sum(len(t[key]) for t in result["townships"]) for key in ("only_portal", "only_national", "different")
+    }
+    return Reconciliation.objects.create(
+        user=user,
+        file_name=name,
+        file_sha256=digest.hexdigest(),
+        national_households=result["national_households"],
+        portal_households=result["portal_households"],
+        result=result,
+        **totals,
+    )

@@ -17,7 +17,7 @@ from portal.pagination import paginate
 
 from . import reader, services, workbooks
 from .export import XLSX_CONTENT_TYPE
-from .models import ImportRecord
+from .models import ImportRecord, Reconciliation
 
 # What an import of each kind writes, and so which permissions it needs besides the import pages.
 WRITE_PERMISSIONS = {
@@ -236,4 +236,87 @@ def import_template(request, kind):
     label = ImportRecord.Kind(kind).label
     return FileResponse(
         spool, as_attachment=True, filename=f"{_('Import template')}_{label}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
+
+
+class ReconcileForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Export of the national 防返贫监测信息系统 (.xlsx, .xls or .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.et"}),
+    )
+
+
+@login_required
+@permission_required("exchange.view_reconciliation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def reconcile_list(request):
+    """账账相符: upload an export of the national system; the comparison writes nothing."""
+    form = ReconcileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.user.has_perm("exchange.add_reconciliation"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                found = services.reconciliation_run(user=request.user, uploaded_file=form.cleaned_data["file"])
+            except reader.BadFile as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("exchange:reconcile_detail", reconciliation_pk=found.pk)
+    runs = Reconciliation.objects.for_user(request.user).select_related("user").defer("result")
+    return render(request, "exchange/reconcile_list.html", {"form": form, "page_obj": paginate(request, runs)})
+
+
+def _id_mask(user):
+    from relocation.idnumbers import mask_id_number
+
+    return (lambda value: value or "") if user.can_see_personal_data() else mask_id_number
+
+
+@login_required
+@permission_required("exchange.view_reconciliation", raise_exception=True)
+@require_GET
+def reconcile_detail(request, reconciliation_pk):
+    found = get_for_user_or_404(Reconciliation, request.user, pk=reconciliation_pk)
+    mask = _id_mask(request.user)
+    townships = []
+    for t in found.result.get("townships", []):
+        townships.append(
+            {
+                **t,
+                "only_portal": [{**e, "id_shown": mask(e["id_number"])} for e in t["only_portal"]],
+                "only_national": [{**e, "id_shown": mask(e["id_number"])} for e in t["only_national"]],
+                "different": [{**e, "id_shown": mask(e["id_number"])} for e in t["different"]],
+            }
+        )
+    if request.user.can_see_personal_data():
+        from accounts.models import AccessLog, log_access
+
+        shown = sum(len(t["only_portal"]) + len(t["only_national"]) + len(t["different"]) for t in townships)
+        log_access(request.user, AccessLog.Action.UNMASK, found, rows=shown, detail="账账相符")
+    return render(
+        request,
+        "exchange/reconcile_detail.html",
+        {"found": found, "townships": townships, "result": found.result},
+    )
+
+
+@login_required
+@permission_required("exchange.view_reconciliation", raise_exception=True)
+@require_GET
+def reconcile_export(request, reconciliation_pk):
+    """The findings as a workbook to take back to the national system; ID numbers masked by role."""
+    from . import reconcile
+    from .export import xlsx_response
+
+    found = get_for_user_or_404(Reconciliation, request.user, pk=reconciliation_pk)
+    rows = reconcile.workbook_rows(found.result, mask=_id_mask(request.user))
+    return xlsx_response(
+        request=request,
+        filename=f"{_('Reconciliation with the national system')}_{found.created_at:%Y%m%d%H%M}.xlsx",
+        title=_("Reconciliation with the national system"),
+        subtitle=found.file_name,
+        columns=reconcile.workbook_columns(),
+        rows=rows,
+        object_type="exchange.reconciliation",
+        detail=f"账账相符 #{found.pk} {found.file_name}",
     )

@@ -17,11 +17,6 @@ from . import income
 from .models import Alert, Assessment, LedgerEntry, MonitoringCase, RiskType, Thresholds
 
 
-def income_per_person(entry: LedgerEntry, thresholds: Thresholds) -> Decimal | None:
-    """The month's net income per person a year (纯收入, monitoring/income.py), as elimination counts it."""
-    return income.per_capita(entry, thresholds)
-
-
 def elimination_line(thresholds: Thresholds) -> tuple[Decimal, str]:
     """The line income must stay above, and its name: the year's line, or the warning line if so set."""
     if thresholds.elimination_line == "warning":
@@ -105,7 +100,7 @@ def unmet_preconditions(case: MonitoringCase, on: datetime.date | None = None) -
             )
         )
 
-    # Income per person above the year's line for every month of the observation period.
+    # The observation period since identification has passed.
     months = thresholds.observation_months
     last_index = month_index(first_of_month(first_of_month(on) - datetime.timedelta(days=1)))
     first_index = last_index - months + 1
@@ -114,23 +109,9 @@ def unmet_preconditions(case: MonitoringCase, on: datetime.date | None = None) -
             _("The observation period of %(n)s months since identification (%(d)s) has not yet passed.")
             % {"n": months, "d": case.identified_at.isoformat()}
         )
-    entries = list(
-        LedgerEntry.objects.filter(
-            household=household, month_index__gte=first_index, month_index__lte=last_index
-        ).order_by("period")
-    )
-    if len(entries) < months:
-        reasons.append(
-            _("The ledger has %(have)s of the last %(n)s months; each month of the observation period is needed.")
-            % {"have": len(entries), "n": months}
-        )
-    line, line_name = elimination_line(thresholds)
-    low = [e for e in entries if (income_per_person(e, thresholds) or 0) <= line]
-    if low:
-        reasons.append(
-            _("Income per person was not above %(name)s of %(line)s yuan in: %(months)s.")
-            % {"name": line_name, "line": line, "months": "、".join(f"{e.period:%Y-%m}" for e in low)}
-        )
+
+    # Income per person above the year's line: the income screening counts (monitoring/income.py).
+    reasons += _income_reasons(case, thresholds, on)
 
     # 两不愁三保障 and drinking water secured in a current assessment.
     assessment = current_assessment(household, on, thresholds)
@@ -162,6 +143,34 @@ def unmet_preconditions(case: MonitoringCase, on: datetime.date | None = None) -
     if open_alerts:
         reasons.append(_("The household has %(n)s alert(s) still awaiting verification.") % {"n": open_alerts})
     return reasons
+
+
+def _income_reasons(case: MonitoringCase, thresholds: Thresholds, on: datetime.date) -> list[str]:
+    """The income precondition: the income screening counts, known and above the line that applies.
+
+    What describes the household before the case was identified does not count: an annual accounting
+    of an earlier year, the ledger months up to the month of identification."""
+    known = income.household_income(case.household, on, thresholds, after=case.identified_at)
+    if known.per_capita is None:
+        return [
+            _(
+                "The income is not known: the ledger has %(have)s months since identification within the last "
+                "12 (at least %(need)s are needed) and there is no annual income accounting of %(year)s or later. "
+                "Record the ledger or the annual accounting first."
+            )
+            % {"have": known.months, "need": thresholds.min_ledger_months, "year": case.identified_at.year}
+        ]
+    line, line_name = elimination_line(thresholds)
+    if known.per_capita > line:
+        return []
+    if known.source == "annual":
+        where = _("the annual income accounting of %(year)s") % {"year": known.year}
+    else:
+        where = _("the ledger of %(n)s months since identification") % {"n": known.months}
+    return [
+        _("Income per person was not above %(name)s of %(line)s yuan: %(income)s yuan a year (%(where)s).")
+        % {"name": line_name, "line": line, "income": known.per_capita, "where": where}
+    ]
 
 
 def _risks_not_resolved(case, assessment, thresholds, on) -> list[str]:

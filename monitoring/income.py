@@ -12,6 +12,7 @@ Everything that counts income reads these helpers: Python (:func:`net`, :func:`p
 assembled from the field names below, never from input.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F
@@ -73,3 +74,50 @@ def expression(thresholds):
 def annual_years(day) -> tuple[int, int]:
     """The accounting years that count on ``day``: last year's accounting and this year's, the later first."""
     return day.year - 1, day.year
+
+
+@dataclass(frozen=True)
+class KnownIncome:
+    """A household's per-capita net income as screening counts it, or why it is not known."""
+
+    per_capita: Decimal | None  # None: not known
+    source: str  # "annual" or "ledger"
+    year: int | None = None  # the accounting year (annual)
+    months: int = 0  # the ledger months counted (ledger)
+
+
+def household_income(household, day, thresholds, *, after=None) -> KnownIncome:
+    """The income screening counts on ``day`` (``monitoring/screening.py``, rule income_low), in Python.
+
+    The annual income accounting of last year or this year (the later), where the thresholds put it first;
+    else the ledger of the twelve completed months before ``day``'s month, each month's net income over
+    that month's household size, averaged and annualised, and only with at least ``min_ledger_months``
+    months: with fewer the income is not known. ``after`` (a date: elimination passes the day the case was
+    identified) leaves out what describes the household before it: an accounting of an earlier year, and
+    the ledger months up to and including that month.
+    """
+    from portal.months import month_index
+
+    from .models import AnnualIncome, LedgerEntry
+
+    if thresholds is None or thresholds.income_source == "annual":
+        first, last = annual_years(day)
+        if after is not None:
+            first = max(first, after.year)
+        record = (
+            AnnualIncome.objects.filter(household=household, year__gte=first, year__lte=last).order_by("-year").first()
+        )
+        if record is not None and (record.household_size or 0) > 0:
+            return KnownIncome(per_capita(record, thresholds, months=12), "annual", year=record.year)
+    last = month_index(day) - 1
+    start = last - 12 if after is None else max(last - 12, month_index(after))
+    entries = [
+        e
+        for e in LedgerEntry.objects.filter(household=household, month_index__gt=start, month_index__lte=last)
+        if (e.household_size or 0) > 0
+    ]
+    needed = thresholds.min_ledger_months if thresholds is not None else 1
+    if not entries or len(entries) < needed:
+        return KnownIncome(None, "ledger", months=len(entries))
+    total = sum((net(e, thresholds) / e.household_size for e in entries), Decimal(0))
+    return KnownIncome((total * 12 / len(entries)).quantize(CENT), "ledger", months=len(entries))

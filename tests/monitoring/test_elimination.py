@@ -1,15 +1,17 @@
 """Risk elimination: each precondition alone refuses; the chain ends with the household eliminated;
 the same person is refused at each pair of steps that separation of duties keeps apart."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from assistance.models import AssistancePlan, Measure
 from monitoring import procedure
 from monitoring.elimination import unmet_preconditions
-from monitoring.models import Assessment, LedgerEntry, MonitoringCase, StepKind
+from monitoring.models import AnnualIncome, Assessment, LedgerEntry, MonitoringCase, StepKind
 from relocation.models import Household, Member
 
 from .chain import (
@@ -48,10 +50,16 @@ def _measure(cast, case, measure_type):
     )  # fmt: skip
 
 
-def _low_month(cast, case):
-    entry = LedgerEntry.objects.filter(household=cast.alice_household).order_by("-period").first()
-    entry.wage_income = Decimal("100")
-    entry.save()
+def _low_income(cast, case):
+    LedgerEntry.objects.filter(household=cast.alice_household).update(wage_income=Decimal("600"))  # 7,200 a year
+
+
+def _few_months(cast, case):
+    """Only three ledger months since identification: the income is not known."""
+    keep = LedgerEntry.objects.filter(household=cast.alice_household).order_by("-period")[:3]
+    LedgerEntry.objects.filter(household=cast.alice_household).exclude(
+        pk__in=list(keep.values_list("pk", flat=True))
+    ).delete()
 
 
 def _risk(case, risk):
@@ -67,7 +75,8 @@ def _assess(cast, **values):
 
 
 PRECONDITIONS = [
-    ("income below the line in a month", lambda cast, case: _low_month(cast, case), "人均纯收入未高于监测收入线"),
+    ("income below the line", lambda cast, case: _low_income(cast, case), "人均纯收入未高于监测收入线"),
+    ("income not known (too few ledger months)", lambda cast, case: _few_months(cast, case), "收入尚无法确定"),
     ("no current assessment", lambda cast, case: Assessment.objects.all().delete(), "没有“两不愁三保障”"),
     ("food and clothing", lambda cast, case: _assess(cast, food_clothing_secured=False), "吃穿未得到保障"),
     ("a child out of school", lambda cast, case: _member_row(cast, schooling="dropped_out"), "失学辍学"),
@@ -137,6 +146,50 @@ def test_the_income_line_that_applies_is_a_threshold(cast):
     assert unmet_preconditions(case) == []
     thresholds(observation_months=6, elimination_line="warning")
     assert any("预警线" in r for r in unmet_preconditions(case))
+
+
+def _accounting(cast, year, per_person):
+    return AnnualIncome.objects.create(
+        household=cast.alice_household, year=year, household_size=2, wage_income=Decimal(per_person * 2)
+    )
+
+
+def test_the_income_is_the_annual_accounting_where_the_thresholds_put_it_first(cast):
+    """The same income screening counts: this year's accounting outweighs the ledger, either way."""
+    case = eligible_case(cast)  # the ledger: 12,000 a person
+    year = timezone.localdate().year
+    record = _accounting(cast, year, 7000)
+    reasons = unmet_preconditions(case)
+    assert any("人均纯收入未高于监测收入线" in r and f"{year}年度收入核算" in r for r in reasons), reasons
+    thresholds(observation_months=6, income_source="ledger")  # the ledger only: the accounting is not read
+    assert unmet_preconditions(case) == []
+    thresholds(observation_months=6, income_source="annual")
+    record.wage_income = Decimal(2 * 15000)
+    record.save()
+    _low_income(cast, case)  # the ledger low, the accounting high: the accounting counts
+    assert unmet_preconditions(case) == []
+
+
+def test_an_accounting_from_before_identification_does_not_count(cast):
+    case = eligible_case(cast)
+    year = timezone.localdate().year
+    MonitoringCase.objects.filter(pk=case.pk).update(identified_at=datetime.date(year, 1, 2))
+    case.refresh_from_db()
+    _accounting(cast, year - 1, 20000)  # before the risk: high, but it describes the household before it
+    _low_income(cast, case)
+    assert any("人均纯收入未高于监测收入线" in r for r in unmet_preconditions(case))
+
+
+def test_the_income_is_not_known_without_enough_months_since_identification(cast):
+    """Ledger months before the identification do not count: the household's income before its risk."""
+    case = eligible_case(cast)
+    thresholds(observation_months=3, min_ledger_months=6)
+    MonitoringCase.objects.filter(pk=case.pk).update(identified_at=day(130))  # four months of ledger since
+    case.refresh_from_db()
+    reasons = unmet_preconditions(case)
+    assert any("收入尚无法确定" in r and "至少需要6个月" in r for r in reasons), reasons
+    _accounting(cast, timezone.localdate().year, 12000)  # an accounting of the year makes it known
+    assert unmet_preconditions(case) == []
 
 
 def test_the_whole_elimination_ends_with_the_household_eliminated(cast):

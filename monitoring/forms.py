@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,9 @@ class IdentifyForm(BootstrapFormMixin, forms.Form):
     discovery_channel = forms.ChoiceField(label=_("Discovery channel"), choices=MonitoringCase.Channel.choices)
     identified_at = forms.DateField(label=_("Date of the clue"), widget=DateInput())
     fast_lane = forms.BooleanField(
-        label=_("Fast lane (绿色通道): help starts now, identification completes afterwards"), required=False
+        label=_("Fast lane (绿色通道): help starts now, identification completes afterwards"),
+        required=False,
+        help_text=_("Only for a household in sudden severe difficulty (突发严重困难户)."),
     )
     notes = forms.CharField(
         label=_("Notes"),
@@ -112,6 +115,17 @@ class IdentifyForm(BootstrapFormMixin, forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date of the clue cannot be in the future."))
         return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("fast_lane") and cleaned.get("object_type"):
+            from .procedure import check_fast_lane
+
+            try:
+                check_fast_lane(cleaned["object_type"], True)
+            except ValidationError as exc:
+                self.add_error("fast_lane", exc.message_dict["fast_lane"])
+        return cleaned
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):

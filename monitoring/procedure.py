@@ -25,6 +25,7 @@ from .models import (
     CaseStep,
     MonitoringCase,
     Objection,
+    ObjectionOffice,
     Procedure,
     PublicNotice,
     StepEvidence,
@@ -113,6 +114,23 @@ def check_object_type(household: Household, object_type: str) -> None:
             {
                 "object_type": _("A %(kind)s can only be identified as: %(allowed)s.")
                 % {"kind": household.get_household_type_display(), "allowed": allowed}
+            }
+        )
+
+
+def check_fast_lane(object_type: str, fast_lane: bool) -> None:
+    """The fast lane (绿色通道: help at once, the chain completes afterwards) is for 突发严重困难户 only."""
+    if fast_lane and object_type != MonitoringCase.ObjectType.SUDDEN:
+        raise ValidationError(
+            {
+                "fast_lane": _(
+                    "The fast lane is only for a household in sudden severe difficulty (%(sudden)s); a %(kind)s "
+                    "goes through the whole identification before help starts."
+                )
+                % {
+                    "sudden": MonitoringCase.ObjectType.SUDDEN.label,
+                    "kind": MonitoringCase.ObjectType(object_type).label if object_type else "",
+                }
             }
         )
 
@@ -394,6 +412,7 @@ def case_open(
     )
     if case is None:
         check_object_type(household, object_type)
+        check_fast_lane(object_type, fast_lane)
         if fast_lane and not (notes or "").strip():
             raise ValidationError({"notes": _("Say what sudden hardship puts the household in the fast lane.")})
         case = MonitoringCase.objects.create(
@@ -588,11 +607,13 @@ def notice_publish(
     cases: Iterable[MonitoringCase],
     starts_on: datetime.date,
     ends_on: datetime.date,
-    office: str,
-    office_phone: str,
     actor,
+    office: str = "",
+    office_phone: str = "",
 ) -> PublicNotice:
-    """Draw up and put up a notice for cases waiting on one, all of one procedure and one village or site."""
+    """Draw up and put up a notice for cases waiting on one, all of one procedure and one village or site.
+    The office taking objections and its phone, where not given, are those the administrator set for the
+    township, else the district's default (:class:`~monitoring.models.ObjectionOffice`)."""
     from .services import thresholds_in_force
 
     _require(actor, K.NOTICE)
@@ -638,6 +659,19 @@ def notice_publish(
             {"starts_on": _("The notice cannot start before the village review (%(d)s).") % {"d": before.isoformat()}}
         )
     township, settlement, village = next(iter(places))
+    office, office_phone = (office or "").strip(), (office_phone or "").strip()
+    if not office or not office_phone:
+        preset = ObjectionOffice.for_township(township)
+        if preset is None:
+            raise ValidationError(
+                {
+                    "office": _(
+                        "Give the office taking objections and its phone: none is set for this township nor as the "
+                        "district's default (an administrator sets them under 受理异议单位)."
+                    )
+                }
+            )
+        office, office_phone = office or preset.office, office_phone or preset.office_phone
     notice = PublicNotice.objects.create(
         procedure=procedure,
         township_id=township,
@@ -645,8 +679,8 @@ def notice_publish(
         village_id=None if settlement else village,
         starts_on=starts_on,
         ends_on=ends_on,
-        office=office.strip(),
-        office_phone=office_phone.strip(),
+        office=office,
+        office_phone=office_phone,
         posted_on=starts_on,
         created_by=actor,
     )

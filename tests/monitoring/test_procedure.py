@@ -82,16 +82,30 @@ def test_the_cross_check_may_be_not_needed_with_a_reason(cast):
 
 
 def test_a_failed_village_review_revokes_the_identification(cast):
-    case = open_case(cast, fast_lane=True)
-    cast.alice_household.refresh_from_db()
-    assert cast.alice_household.status == Household.Status.MONITORED  # fast lane: help at once
+    sudden = HouseholdFactory(township=cast.yangkou, household_type="alongside")
+    case = open_case(cast, household=sudden, object_type="sudden", fast_lane=True)
+    sudden.refresh_from_db()
+    assert sudden.status == Household.Status.MONITORED  # fast lane: help at once
     check(case, cast.alice)
     cross(case, cast.alice)
     village(case, cast.alice, passed=False)
     case.refresh_from_db()
-    cast.alice_household.refresh_from_db()
+    sudden.refresh_from_db()
     assert (case.status, case.next_step) == ("revoked", "")
-    assert cast.alice_household.status == Household.Status.NORMAL
+    assert sudden.status == Household.Status.NORMAL
+
+
+@pytest.mark.parametrize(
+    ("household_type", "object_type"), [("lifted", "unstable"), ("alongside", "marginal")], ids=["unstable", "marginal"]
+)
+def test_the_fast_lane_is_refused_for_any_type_but_sudden_severe_difficulty(cast, household_type, object_type):
+    household = HouseholdFactory(township=cast.yangkou, household_type=household_type)
+    with pytest.raises(ValidationError) as refused:
+        open_case(cast, household=household, object_type=object_type, fast_lane=True)
+    assert "绿色通道仅适用于突发严重困难户" in str(refused.value)
+    assert not MonitoringCase.objects.filter(household=household).exists()
+    household.refresh_from_db()
+    assert household.status == Household.Status.NORMAL
 
 
 def _at_notice(cast, **kwargs):

@@ -148,3 +148,74 @@ def test_the_notice_list_shows_the_cases_waiting_for_a_notice(cast, client_of):
         cast.alice_household.head_name
         not in client_of(cast.bob).get(reverse("monitoring:notice_list")).content.decode()
     )
+
+
+def test_the_identify_form_refuses_the_fast_lane_but_for_sudden_severe_difficulty(cast, client_of):
+    from monitoring.models import MonitoringCase
+    from monitoring.services import alert_raise
+
+    alert = alert_raise(
+        household=cast.alice_household, rule="cadre_check", period=day(1), evidence={"x": 1}, source="other"
+    )
+    form = {
+        "action": "identify", "identify-object_type": "unstable", "identify-risk_types": ["illness"],
+        "identify-discovery_channel": "cadre_check", "identify-identified_at": day(1).isoformat(),
+        "identify-fast_lane": "on", "identify-notes": "突发重病",
+    }  # fmt: skip
+    url = reverse("monitoring:alert_detail", kwargs={"alert_pk": alert.pk})
+    response = client_of(cast.alice).post(url, form)
+    assert response.status_code == 200
+    assert "绿色通道仅适用于突发严重困难户" in response.content.decode()
+    assert not MonitoringCase.objects.exists()
+    # Without the fast lane the same identification starts.
+    del form["identify-fast_lane"]
+    assert client_of(cast.alice).post(url, form).status_code == 302
+    assert MonitoringCase.objects.get().fast_lane is False
+
+
+def _bobs_notice_with_objection(cast):
+    bobs = open_case(cast, household=cast.bob_household, actor=cast.bob)
+    check(bobs, cast.bob)
+    cross(bobs, cast.bob)
+    village(bobs, cast.bob)
+    posted = notice([bobs], cast.bob)
+    objection = procedure.objection_record(
+        notice=posted, case=bobs, raised_on=day(8), raised_by="村民", content="收入较高", actor=cast.bob
+    )
+    return bobs, posted, objection
+
+
+FORGED = [
+    ("cross-check", lambda c, n, o: step_url(c, K.CROSS_CHECK), {"done_on": "2026-01-01", "item_vehicles": "无"}),
+    ("township review", lambda c, n, o: step_url(c, K.TOWNSHIP_REVIEW), {"done_on": "2026-01-01", "decision": "pass"}),
+    ("proposal", lambda c, n, o: step_url(c, K.PROPOSAL), {"done_on": "2026-01-01", "note": "收入稳定"}),
+    (
+        "take the notice down",
+        lambda c, n, o: reverse("monitoring:notice_detail", kwargs={"notice_pk": n.pk}),
+        {"action": "take_down", "down-taken_down_on": "2026-01-01"},
+    ),
+    (
+        "an objection",
+        lambda c, n, o: reverse("monitoring:notice_detail", kwargs={"notice_pk": n.pk}),
+        {"action": "objection", "objection-case": "0", "objection-raised_by": "某", "objection-content": "异议"},
+    ),
+    (
+        "resolve the objection",
+        lambda c, n, o: reverse("monitoring:objection_resolve", kwargs={"objection_pk": o.pk}),
+        {"resolve-resolved_on": "2026-01-01", "resolve-outcome": "unfounded", "resolve-resolution": "核实无误"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "url", "data"), FORGED, ids=[f[0] for f in FORGED])
+def test_a_forged_post_on_another_townships_procedure_is_not_found(cast, client_of, what, url, data):
+    from monitoring.models import Objection
+
+    bobs, posted, objection = _bobs_notice_with_objection(cast)
+    steps = CaseStep.objects.count()
+    response = client_of(cast.alice).post(url(bobs, posted, objection), data)
+    assert response.status_code == 404
+    assert CaseStep.objects.count() == steps
+    posted.refresh_from_db()
+    assert posted.taken_down_on is None
+    assert list(Objection.objects.values_list("resolved_on", flat=True)) == [None]

@@ -58,9 +58,11 @@ def test_a_fast_lane_identification_marks_the_household_at_once_and_tightens_its
         findings="ok",
         next_visit_on=datetime.date(2026, 12, 30),
     )
+    # The fast lane is for a household in sudden severe difficulty, which a 同步搬迁户 may be.
+    Household.objects.filter(pk=cast.alice_household.pk).update(household_type=Household.Type.ALONGSIDE)
     case = services.alert_identify(
         alert=raise_for(cast.alice_household),
-        object_type="unstable",
+        object_type="sudden",
         risk_types=["illness", "accident"],
         discovery_channel="cadre_check",
         identified_at=datetime.date(2026, 10, 2),

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Alert, DepartmentRoster, LedgerEntry, MonitoringCase, ScreeningRun, Thresholds
+from .models import Alert, DepartmentRoster, LedgerEntry, MonitoringCase, ObjectionOffice, ScreeningRun, Thresholds
 
 
 class ThresholdsForm(forms.ModelForm):
@@ -86,3 +86,12 @@ class LedgerEntryAdmin(SimpleHistoryAdmin):
 @admin.register(DepartmentRoster)
 class DepartmentRosterAdmin(admin.ModelAdmin):
     list_display = ["title", "department", "fact", "period", "row_count", "matched_count", "uploaded_at"]
+
+
+@admin.register(ObjectionOffice)
+class ObjectionOfficeAdmin(SimpleHistoryAdmin):
+    """Who takes objections to a public notice, per township or as the district's default: notices are
+    pre-filled from here instead of the office and phone being typed each time."""
+
+    list_display = ["__str__", "township", "office", "office_phone", "updated_at"]
+    list_select_related = ["township"]

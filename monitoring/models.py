@@ -842,6 +842,7 @@ from .procedure_models import (  # noqa: E402, F401
     AssessmentMember,
     CaseStep,
     Objection,
+    ObjectionOffice,
     Procedure,
     PublicNotice,
     StepEvidence,

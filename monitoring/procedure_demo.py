@@ -16,7 +16,7 @@ from accounts.models import User
 from relocation.models import Household
 
 from . import procedure, services
-from .models import Alert, Application, MonitoringCase, Objection, RiskType, StepKind
+from .models import Alert, Application, MonitoringCase, Objection, ObjectionOffice, RiskType, StepKind
 
 K = StepKind
 NOTE = "（示例）"
@@ -87,6 +87,17 @@ def _village(case, staff, day):
     )
 
 
+def _objection_offices(township) -> None:
+    """The offices taking objections, as an administrator sets them: the district's default and 洋口镇's."""
+    ObjectionOffice.objects.get_or_create(
+        township=None, defaults={"office": "广丰区防返贫监测办公室（示例）", "office_phone": "0793-2699999"}
+    )
+    if township is not None:
+        ObjectionOffice.objects.get_or_create(
+            township=township, defaults={"office": "洋口镇防返贫监测工作站（示例）", "office_phone": "0793-2600000"}
+        )
+
+
 def seed_procedure_cases(today: datetime.date) -> int:
     """Cases at several steps for the households of 洋口镇 with open alerts; returns how many were opened."""
     staff, reviewer, office = _users()
@@ -94,14 +105,19 @@ def seed_procedure_cases(today: datetime.date) -> int:
         return 0
     if Objection.objects.filter(raised_by=OBJECTOR).exists():  # seeded before
         return 0
-    # Six households of 洋口镇 without a case: an open alert is the clue, else a cadre's check report.
-    households = list(
+    # Six households of 洋口镇 without a case: an open alert is the clue, else a cadre's check report. The
+    # last takes the fast lane, which is for 突发严重困难户 only: a household not lifted out of poverty.
+    candidates = list(
         Household.objects.filter(township__name="洋口镇", monitoring_cases__isnull=True, members__isnull=False)
         .distinct()
-        .order_by("code")[:6]
+        .order_by("code")[:60]
     )
+    sudden = next((h for h in candidates if h.household_type != Household.Type.LIFTED), None)
+    rest = [h for h in candidates if h != sudden]
+    households = rest[:5] + ([sudden] if sudden else rest[5:6])
     if len(households) < 6:
         return 0
+    _objection_offices(staff.townships.filter(name="洋口镇").first())
     chosen = []
     for household in households:
         alert = Alert.objects.open().filter(household=household).order_by("rule").first()
@@ -126,8 +142,6 @@ def seed_procedure_cases(today: datetime.date) -> int:
         cases=[confirmed],
         starts_on=day(10),
         ends_on=day(6),
-        office="洋口镇防返贫监测工作站（示例）",
-        office_phone="0793-2600000",
         actor=staff,
     )
     procedure.notice_take_down(notice=notice, taken_down_on=day(5), actor=staff)
@@ -151,8 +165,6 @@ def seed_procedure_cases(today: datetime.date) -> int:
         cases=same_place,
         starts_on=day(3),
         ends_on=day(3) + datetime.timedelta(days=6),
-        office="洋口镇防返贫监测工作站（示例）",
-        office_phone="0793-2600000",
         actor=staff,
     )
     procedure.objection_record(
@@ -173,8 +185,8 @@ def seed_procedure_cases(today: datetime.date) -> int:
     # 5. Just opened: the household check is next.
     _open(chosen[4], staff, 1, today)
 
-    # 6. Fast lane: help started at once, the cross-check is next.
-    fast = _open(chosen[5], staff, 2, today, fast_lane=True)
+    # 6. Fast lane (a 突发严重困难户): help started at once, the cross-check is next.
+    fast = _open(chosen[5], staff, 2, today, fast_lane=chosen[5].household == sudden)
     _check(fast, staff, day(1))
     return 6
 

@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.widgets import BootstrapFormMixin
 
 from .forms import DateInput, MultipleFileInput
-from .models import MonitoringCase, Objection
+from .models import MonitoringCase, Objection, ObjectionOffice
 from .procedure import CROSS_CHECK_ITEMS
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -142,11 +142,22 @@ class NoticeForm(BootstrapFormMixin, forms.Form):
     )
     starts_on = forms.DateField(label=_("Notice from"), widget=DateInput(), initial=_today)
     ends_on = forms.DateField(label=_("Notice until"), widget=DateInput())
-    office = forms.CharField(label=_("Office taking objections"), max_length=60)
-    office_phone = forms.CharField(label=_("Phone for objections"), max_length=20)
+    office = forms.CharField(
+        label=_("Office taking objections"),
+        max_length=60,
+        required=False,
+        help_text=_("Filled in from the office set for the township (an administrator edits it under 受理异议单位)."),
+    )
+    office_phone = forms.CharField(label=_("Phone for objections"), max_length=20, required=False)
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
+        # Pre-filled with the office set for the township of the waiting cases, else the district's default.
+        townships = set(cases.order_by().values_list("household__township_id", flat=True).distinct()[:2])
+        preset = ObjectionOffice.for_township(townships.pop() if len(townships) == 1 else None)
+        if preset is not None:
+            self.fields["office"].initial = preset.office
+            self.fields["office_phone"].initial = preset.office_phone
         self.fields["cases"].queryset = cases
         self.fields["cases"].label_from_instance = lambda c: f"{c.household.head_name}（{c.household.code}）"
         self.fields["cases"].widget.attrs["class"] = "form-check-input"

@@ -8,7 +8,10 @@ of ``monitoring/models.py``.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -199,6 +202,58 @@ class PublicNotice(models.Model):
     @property
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
+
+
+class ObjectionOffice(models.Model):
+    """The office that takes objections to a public notice and its phone, as the administrator sets them:
+    one per township, and one without a township as the district's default. A notice is pre-filled with
+    its township's, else the district's."""
+
+    township = models.OneToOneField(
+        "settlements.Township",
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Leave empty for the district's default, used where a township has none of its own."),
+    )
+    office = models.CharField(_("office taking objections"), max_length=60)
+    office_phone = models.CharField(
+        _("phone for objections"),
+        max_length=20,
+        validators=[
+            RegexValidator(r"^[0-9][0-9\-]{5,19}$", _("Enter a phone number of digits and dashes, e.g. 0793-2600000."))
+        ],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["township__code"]
+        verbose_name = _("office taking objections")
+        verbose_name_plural = _("offices taking objections")
+        constraints = [
+            # One district default (the row without a township); a township has one through its OneToOne.
+            models.UniqueConstraint(
+                Coalesce("township", Value(0)),
+                name="one_objection_office_per_place",
+                violation_error_message=_("There is already an office taking objections for this place."),
+            )
+        ]
+
+    def __str__(self):
+        place = self.township.name if self.township_id else _("District default")
+        return f"{place}：{self.office} {self.office_phone}"
+
+    @classmethod
+    def for_township(cls, township_id) -> "ObjectionOffice | None":
+        """The township's office, else the district's default, else None."""
+        offices = {
+            o.township_id: o for o in cls.objects.filter(models.Q(township_id=township_id) | models.Q(township=None))
+        }
+        return offices.get(township_id) or offices.get(None)
 
 
 class ObjectionQuerySet(models.QuerySet):

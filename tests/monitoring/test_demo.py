@@ -14,6 +14,7 @@ from monitoring.models import (
     LedgerEntry,
     MonitoringCase,
     Objection,
+    ObjectionOffice,
     PublicNotice,
     RosterRow,
     ScreeningRun,
@@ -65,6 +66,11 @@ def test_demo_fills_every_stage_of_the_loop(district):
     assert waiting.filter(notices__isnull=True).exists()  # waiting for its notice to be drawn up
     assert Objection.objects.filter(resolved_on__isnull=True).exists()
     assert PublicNotice.objects.filter(taken_down_on__isnull=True).exists()
+    # The fast lane only for a 突发严重困难户; notices take the office the administrator set for 洋口镇.
+    fast = MonitoringCase.objects.filter(fast_lane=True)
+    assert fast.exists() and set(fast.values_list("object_type", flat=True)) == {"sudden"}
+    assert set(PublicNotice.objects.values_list("office", flat=True)) == {"洋口镇防返贫监测工作站（示例）"}
+    assert ObjectionOffice.objects.filter(township=None).exists()
     roster = DepartmentRoster.objects.get(title=ROSTER_TITLE)
     matched = RosterRow.objects.filter(roster=roster, member__isnull=False)
     assert matched.count() == 3

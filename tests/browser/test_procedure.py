@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from monitoring.models import CaseStep, MonitoringCase
+from monitoring.models import CaseStep, MonitoringCase, ObjectionOffice
 from monitoring.services import alert_raise
 from relocation.models import Household
 from tests.auth import force_login
@@ -78,14 +78,19 @@ def _notice(page, live_server, case, start, end):
     page.check(f"input[name=cases][value='{case.pk}']")
     page.fill("#id_starts_on", start)
     page.fill("#id_ends_on", end)
-    page.fill("#id_office", "洋口镇防返贫监测工作站")
-    page.fill("#id_office_phone", "0793-2600000")
+    # The office and phone are pre-filled from what the administrator set for the township.
+    assert page.input_value("#id_office") == "洋口镇防返贫监测工作站"
+    assert page.input_value("#id_office_phone") == "0793-2600000"
     page.click("#notice-form button[type=submit]")
     page.wait_for_selector("text=公示已生成")
     assert case.household.head_name in page.content()
     page.fill("#id_down-taken_down_on", day(0))
     page.click("button:has-text('登记撤下')")
     page.wait_for_selector("text=已登记公示撤下")
+
+
+def _office(cast):
+    ObjectionOffice.objects.create(township=cast.yangkou, office="洋口镇防返贫监测工作站", office_phone="0793-2600000")
 
 
 def _decide(page, live_server, case, step):
@@ -97,6 +102,7 @@ def _decide(page, live_server, case, step):
 
 def test_the_whole_identification_walked_by_the_right_people(browser, phone_page, live_server, cast):
     thresholds(year=timezone.localdate().year)
+    _office(cast)
     reviewer, office = reviewer_of(cast.yangkou), office_user()
     alert = alert_raise(
         household=cast.alice_household, rule="cadre_check", period=timezone.localdate(), evidence={"x": 1},
@@ -142,6 +148,7 @@ def test_the_whole_identification_walked_by_the_right_people(browser, phone_page
 def test_the_whole_elimination_walked_by_the_right_people(browser, phone_page, live_server, cast):
     thresholds(year=timezone.localdate().year, observation_months=6)
     case = eligible_case(cast)
+    _office(cast)
     reviewer, office = reviewer_of(cast.yangkou, "elim_review"), office_user("elim_office")
     phone = phone_page
     login(phone, live_server, "alice", PASSWORD)

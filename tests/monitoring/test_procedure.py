@@ -191,6 +191,28 @@ def test_the_case_list_position_shows_the_step_due_and_overdue(cast):
     assert where.next_step == K.HOUSEHOLD_CHECK and where.overdue and where.total_overdue
 
 
+def test_the_total_limit_counts_calendar_days_from_the_day_after_the_clue(cast):
+    """一般不超过15天 from the day the clue was found (docs/monitoring.md names the source): calendar
+    days, the day of the clue not counted, so the 15th day after it is the last day; the limit is data."""
+    t = thresholds(identification_total_days=15, household_check_days=30)
+    on_time = open_case(cast, days_ago=15)
+    where = procedure.position(on_time, t)
+    assert where.total_due == day(0) and not where.total_overdue
+    late = open_case(cast, household=HouseholdFactory(township=cast.yangkou), days_ago=16)
+    assert procedure.position(late, t).total_overdue
+    t = thresholds(identification_total_days=28, household_check_days=30)  # a county allowing 20 working days
+    assert not procedure.position(late, t).total_overdue
+
+
+def test_the_case_list_marks_a_case_past_the_total_limit(cast, client_of):
+    from django.urls import reverse
+
+    thresholds(identification_total_days=15, household_check_days=30)
+    open_case(cast, days_ago=16)
+    body = client_of(cast.alice).get(reverse("monitoring:case_list")).content.decode()
+    assert "超过总时限" in body
+
+
 def test_a_role_without_the_permission_is_refused(cast):
     case = _at_notice(cast)
     with pytest.raises(PermissionDenied):

@@ -167,3 +167,19 @@ def _seeded_rows_present(request):
     # The serialized rollback brings rows back but not the role groups' permissions (an m2m).
     if not Department.objects.exists() or not Group.permissions.through.objects.exists():
         _reseed()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_rows_at_start(request):
+    """A reused test database ends the previous run emptied by its last transactional test's flush:
+    put the migration-seeded rows back once before the first test, so that a second `make test`
+    sees what a fresh database has."""
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Department
+
+    with django_db_blocker.unblock():
+        if not Department.objects.exists() or not Group.permissions.through.objects.exists():
+            _reseed()

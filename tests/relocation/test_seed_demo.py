@@ -1,7 +1,9 @@
+import io
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import User
 from relocation import demo, idnumbers
@@ -84,6 +86,22 @@ def test_places_are_the_23_townships_of_the_district():
     assert all(v.code[:9] == v.township.code[:9] for v in Village.objects.select_related("township"))
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo district, seeded once for this module's tests and rolled back after the last of them
+    (each test runs in a savepoint inside it); the value is what seed_demo printed."""
+    printed = io.StringIO()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", stdout=printed)
+            yield printed.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 def _counts():
     models = [Township, Village, Settlement, Settlement.history.model, Household, Household.history.model, Member]
     models += [Member.history.model, User]
@@ -91,8 +109,7 @@ def _counts():
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_leaves_the_same_counts():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_seed_demo_twice_leaves_the_same_counts(seeded):
     first = _counts()
     passwords = dict(User.objects.values_list("username", "password"))
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -103,8 +120,7 @@ def test_seed_demo_twice_leaves_the_same_counts():
 
 
 @pytest.mark.django_db
-def test_seed_demo_stores_what_the_generator_made():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_seed_demo_stores_what_the_generator_made(seeded):
     for member in Member.objects.all():
         assert member.birth_date == idnumbers.birth_date_of(member.id_number)
         assert member.sex == idnumbers.sex_of(member.id_number)
@@ -117,8 +133,7 @@ def test_seed_demo_stores_what_the_generator_made():
 
 
 @pytest.mark.django_db
-def test_each_role_has_a_demo_user_who_can_log_in():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_each_role_has_a_demo_user_who_can_log_in(seeded):
     for role in User.Role:
         user = User.objects.filter(role=role).first()
         assert user is not None, role
@@ -134,8 +149,7 @@ def test_each_role_has_a_demo_user_who_can_log_in():
 
 
 @pytest.mark.django_db
-def test_settlements_belong_to_the_townships_stated():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_settlements_belong_to_the_townships_stated(seeded):
     stated = {
         "城东安置小区": "永丰街道",
         "洋口镇幸福家园安置点": "洋口镇",
@@ -154,16 +168,14 @@ def test_settlements_belong_to_the_townships_stated():
 
 
 @pytest.mark.django_db
-def test_the_biggest_site_is_in_the_township_of_township_yongfeng():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_the_biggest_site_is_in_the_township_of_township_yongfeng(seeded):
     biggest = max(Settlement.objects.all(), key=lambda s: s.households.count())
     assert biggest.township.name == "永丰街道"
 
 
 @pytest.mark.django_db
-def test_it_prints_the_logins_and_says_the_data_is_made_up(capsys):
-    call_command("seed_demo")
-    out = capsys.readouterr().out
+def test_it_prints_the_logins_and_says_the_data_is_made_up(seeded):
+    out = seeded
     assert "演示数据均为虚构" in out
     for username in ("township_yongfeng", "township_yangkou", "bureau_rsj", "admin"):
         assert username in out

@@ -141,6 +141,36 @@ def test_a_continuing_measure_does_not_stop_elimination(cast):
     assert unmet_preconditions(case) == []
 
 
+def test_the_case_page_shows_the_continuing_measures_as_such(cast, client_of):
+    from django.urls import reverse
+
+    case = eligible_case(cast)
+    _measure(cast, case, "microcredit")
+    body = client_of(cast.alice).get(reverse("monitoring:case_detail", kwargs={"case_pk": case.pk})).content.decode()
+    assert "风险消除后继续" in body and "小额信贷" in body
+    assert "目前已满足风险消除的全部条件" in body
+
+
+def test_each_required_upload_of_the_elimination_chain_is_refused_when_missing(cast):
+    case = eligible_case(cast)
+    procedure.elimination_propose(case=case, done_on=day(12), note="收入稳定", actor=cast.alice)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError) as no_forms:
+        procedure.step_household_check(
+            case=case, done_on=day(11), actors=[cast.carol], findings="属实", evidence=[], actor=cast.alice
+        )
+    assert "风险消除表格" in str(no_forms.value)
+    check(case, cast.alice, on=11)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError) as no_minutes:
+        procedure.step_village_review(
+            case=case, done_on=day(10), participants=20, passed=True, minutes=[], actor=cast.alice
+        )
+    assert "评议会议记录" in str(no_minutes.value)
+    case.refresh_from_db()
+    assert case.next_step == K.VILLAGE_REVIEW
+
+
 def test_the_income_line_that_applies_is_a_threshold(cast):
     case = eligible_case(cast)  # 12,000 a year per person: above the line, below the warning line (13,200)
     assert unmet_preconditions(case) == []

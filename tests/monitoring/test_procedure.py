@@ -70,6 +70,21 @@ def test_a_step_cannot_be_dated_before_the_one_before_it_or_in_the_future(cast):
         check(case, cast.alice, on=-1)
 
 
+def test_the_village_review_needs_its_minutes_and_writes_nothing_without(cast):
+    case = open_case(cast)
+    check(case, cast.alice)
+    cross(case, cast.alice)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError) as no_minutes:
+        procedure.step_village_review(
+            case=case, done_on=day(10), participants=21, passed=True, minutes=[], actor=cast.alice
+        )
+    assert "评议会议记录" in str(no_minutes.value)
+    assert not CaseStep.objects.filter(case=case, kind=K.VILLAGE_REVIEW).exists()
+    case.refresh_from_db()
+    assert case.next_step == K.VILLAGE_REVIEW
+
+
 def test_the_cross_check_may_be_not_needed_with_a_reason(cast):
     case = open_case(cast)
     check(case, cast.alice)

@@ -219,3 +219,21 @@ def test_a_forged_post_on_another_townships_procedure_is_not_found(cast, client_
     posted.refresh_from_db()
     assert posted.taken_down_on is None
     assert list(Objection.objects.values_list("resolved_on", flat=True)) == [None]
+
+
+def test_the_identify_form_offers_only_the_object_types_the_household_allows(cast, client_of):
+    from monitoring.services import alert_raise
+
+    lifted = alert_raise(
+        household=cast.alice_household, rule="cadre_check", period=day(1), evidence={"x": 1}, source="other"
+    )
+    alongside = HouseholdFactory(township=cast.yangkou, household_type="alongside")
+    other = alert_raise(household=alongside, rule="cadre_check", period=day(1), evidence={"x": 1}, source="other")
+    client = client_of(cast.alice)
+
+    def offered(alert):
+        body = client.get(reverse("monitoring:alert_detail", kwargs={"alert_pk": alert.pk})).content.decode()
+        return {value for value in ("unstable", "marginal", "sudden") if f'<option value="{value}"' in body}
+
+    assert offered(lifted) == {"unstable"}
+    assert offered(other) == {"marginal", "sudden"}

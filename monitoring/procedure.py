@@ -100,10 +100,11 @@ def step_label(kind: str) -> str:
 
 
 def allowed_object_types(household: Household) -> list[str]:
-    """脱贫不稳定户 only for a household lifted out of poverty; 边缘易致贫户 and 突发严重困难户 for the others."""
+    """脱贫不稳定户 only for a household lifted out of poverty, 边缘易致贫户 only for the others (一般农户);
+    突发严重困难户 for either: the national definition says it 可以是脱贫户，也可以是一般农户 (docs/monitoring.md)."""
     T = MonitoringCase.ObjectType
     if household.household_type == Household.Type.LIFTED:
-        return [T.UNSTABLE]
+        return [T.UNSTABLE, T.SUDDEN]
     return [T.MARGINAL, T.SUDDEN]
 
 

@@ -110,6 +110,13 @@ def test_a_failed_village_review_revokes_the_identification(cast):
     assert sudden.status == Household.Status.NORMAL
 
 
+def test_a_household_lifted_out_of_poverty_in_sudden_hardship_takes_the_fast_lane(cast):
+    """突发严重困难户 may be a 脱贫户 too: a 搬迁脱贫户 hit by sudden illness gets help at once."""
+    case = open_case(cast, object_type="sudden", fast_lane=True)
+    cast.alice_household.refresh_from_db()
+    assert case.fast_lane and cast.alice_household.status == Household.Status.MONITORED
+
+
 @pytest.mark.parametrize(
     ("household_type", "object_type"), [("lifted", "unstable"), ("alongside", "marginal")], ids=["unstable", "marginal"]
 )
@@ -189,7 +196,7 @@ def test_a_notice_lists_households_of_one_place_waiting_for_it(cast):
 
 
 def test_the_object_type_follows_the_household(cast):
-    assert procedure.allowed_object_types(cast.alice_household) == ["unstable"]
+    assert procedure.allowed_object_types(cast.alice_household) == ["unstable", "sudden"]
     with pytest.raises(ValidationError) as refused:
         open_case(cast, object_type="marginal")
     assert "脱贫不稳定户" in str(refused.value)

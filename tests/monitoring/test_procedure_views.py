@@ -235,5 +235,5 @@ def test_the_identify_form_offers_only_the_object_types_the_household_allows(cas
         body = client.get(reverse("monitoring:alert_detail", kwargs={"alert_pk": alert.pk})).content.decode()
         return {value for value in ("unstable", "marginal", "sudden") if f'<option value="{value}"' in body}
 
-    assert offered(lifted) == {"unstable"}
+    assert offered(lifted) == {"unstable", "sudden"}
     assert offered(other) == {"marginal", "sudden"}

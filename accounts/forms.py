@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .scope import covers, outside_scope_message, scope_of
 from .widgets import BootstrapFormMixin
 
 
@@ -33,3 +34,55 @@ class TokenForm(BootstrapFormMixin, forms.Form):
         if not (token.isdigit() and len(token) == 6):
             raise forms.ValidationError(_("Enter the six digits the authenticator app shows."))
         return token
+
+
+class PlaceInScopeMixin:
+    """A form with a ``township`` and/or ``settlement`` field whose row must stay inside the user's scope.
+
+    The choices are the user's own townships and sites; a user of one township (or of one site, for site
+    staff) finds it preselected; site staff must choose one of their sites (a row with no site would leave
+    their scope); and :meth:`check_place` refuses a place the user does not cover (issue 20, item 6).
+    Call :meth:`limit_places` at the end of ``__init__`` and :meth:`check_place` in ``clean``.
+    """
+
+    def limit_places(self, user, *, townships=None, settlements=None):
+        from settlements.models import Settlement, Township
+
+        self.place_user = user
+        scope = scope_of(user)
+        site_staff = not scope.everything and not scope.township_ids
+        if "township" in self.fields:
+            self.fields["township"].queryset = townships if townships is not None else Township.objects.for_user(user)
+        if "settlement" in self.fields:
+            field = self.fields["settlement"]
+            field.queryset = (
+                settlements if settlements is not None else Settlement.objects.for_user(user).select_related("township")
+            )
+            if site_staff:
+                field.required = True
+                field.empty_label = _("— choose a site —")
+        new = getattr(getattr(self, "instance", None), "pk", None) is None
+        if self.is_bound or not new:
+            return
+        for name in ("township", "settlement"):
+            if name not in self.fields or self.initial.get(name) or (name == "settlement" and not site_staff):
+                continue
+            options = list(self.fields[name].queryset.values_list("pk", flat=True)[:2])
+            if len(options) == 1:
+                self.initial[name] = options[0]
+        if "township" in self.fields and not self.initial.get("township") and self.initial.get("settlement"):
+            self.initial["township"] = self.fields["settlement"].queryset.get(pk=self.initial["settlement"]).township_id
+
+    def check_place(self, cleaned):
+        """Refuse a township and site that would put the row outside the user's scope."""
+        instance = getattr(self, "instance", None)
+        township = cleaned.get("township") if "township" in self.fields else getattr(instance, "township", None)
+        settlement = cleaned.get("settlement") if "settlement" in self.fields else getattr(instance, "settlement", None)
+        if any(name in self.errors for name in ("township", "settlement")):
+            return
+        if township is None and settlement is None:
+            return
+        township_id = township.pk if township is not None else settlement.township_id
+        settlement_id = settlement.pk if settlement is not None else None
+        if not covers(self.place_user, township_id=township_id, settlement_id=settlement_id):
+            self.add_error("settlement" if "settlement" in self.fields else "township", outside_scope_message())

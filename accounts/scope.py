@@ -83,3 +83,49 @@ def filter_for_department(queryset, user, *, department: str = "department"):
     if scope.department_id:
         return queryset.filter(**{f"{department}_id": scope.department_id})
     return queryset.none()
+
+
+def covers(user, *, township_id=None, settlement_id=None) -> bool:
+    """Whether a row placed in this township (and site) lies inside the user's scope.
+
+    The same rule as :meth:`Scope.q`: the township is one of the user's, or the site is one of theirs.
+    A write must leave its row where the writer can still see it (issue 20, item 6).
+    """
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    return (township_id is not None and township_id in scope.township_ids) or (
+        settlement_id is not None and settlement_id in scope.settlement_ids
+    )
+
+
+def outside_scope_message():
+    from django.utils.translation import gettext
+
+    return gettext("This place is outside your area: what you record must stay within your own townships and sites.")
+
+
+def require_place(user, *, township_id=None, settlement_id=None, field: str = "settlement") -> None:
+    """Refuse (ValidationError on ``field``) a write that would put its row outside the writer's scope.
+
+    Services call it with their ``actor``; a job or an import with no person behind it (None) is not checked
+    here: an import checks each row's township itself.
+    """
+    from django.core.exceptions import ValidationError
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    if not covers(user, township_id=township_id, settlement_id=settlement_id):
+        raise ValidationError({field: outside_scope_message()})
+
+
+def require_record_place(user, record) -> None:
+    """:func:`require_place` for a row with a ``township`` and/or ``settlement`` link (a ledger row, a post...)."""
+    settlement_id = getattr(record, "settlement_id", None)
+    township_id = getattr(record, "township_id", None)
+    if township_id is None and settlement_id is not None:
+        township_id = record.settlement.township_id
+    if township_id is None and settlement_id is None:
+        return
+    field = "settlement" if hasattr(record, "settlement_id") else "township"
+    require_place(user, township_id=township_id, settlement_id=settlement_id, field=field)

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlaceInScopeMixin
 from accounts.models import Department
 from accounts.widgets import BootstrapFormMixin
 from relocation.models import Member
@@ -149,7 +150,7 @@ class TrainingForm(MemberChoiceMixin, BootstrapFormMixin, forms.ModelForm):
         self.limit_members(household)
 
 
-class WelfarePostForm(BootstrapFormMixin, forms.ModelForm):
+class WelfarePostForm(PlaceInScopeMixin, BootstrapFormMixin, forms.ModelForm):
     holder_code = forms.CharField(
         label=_("Holder's household code"),
         required=False,
@@ -166,8 +167,7 @@ class WelfarePostForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, townships, settlements, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["township"].queryset = townships
-        self.fields["settlement"].queryset = settlements
+        self.limit_places(user, townships=townships, settlements=settlements)
         if self.instance.pk and self.instance.holder_id:
             holder = self.instance.holder
             self.initial.update(
@@ -178,6 +178,7 @@ class WelfarePostForm(BootstrapFormMixin, forms.ModelForm):
         from relocation.models import Household
 
         cleaned = super().clean()
+        self.check_place(cleaned)
         code, name = (cleaned.get("holder_code") or "").strip(), (cleaned.get("holder_name") or "").strip()
         cleaned["holder"] = None
         if code or name:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scope import require_record_place
 from notifications.services import notify
 from relocation.models import Household, Member
 
@@ -273,6 +274,7 @@ def training_record_add(*, member: Member, actor, **fields) -> TrainingRecord:
 @transaction.atomic
 def welfare_post_assign(*, post: WelfarePost, member: Member | None, since: datetime.date, actor) -> WelfarePost:
     """Give a public-welfare post to a member (or leave it vacant); their employment records follow."""
+    require_record_place(actor, post)  # the post's township and site stay inside the writer's scope
     if member is not None and member.household.township_id != post.township_id:
         raise ValidationError({"holder": _("The holder must live in the post's township.")})
     if post.employment_id and (member is None or member.pk != post.holder_id):

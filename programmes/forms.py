@@ -2,12 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlaceInScopeMixin
 from accounts.widgets import BootstrapFormMixin
 from assistance.models import TrainingRecord
 from relocation.idnumbers import clean_text, mask_id_number
 from relocation.models import Member
 from settlements.forms import DateInput, HouseholdByCodeMixin
-from settlements.models import ProjectAsset, Settlement, Township
+from settlements.models import ProjectAsset
 
 from .models import (
     BenefitLink,
@@ -34,21 +35,25 @@ def _polish(form):
             field.widget.attrs.setdefault("rows", 3)
 
 
-class ProgrammeForm(BootstrapFormMixin, forms.ModelForm):
+class ProgrammeForm(PlaceInScopeMixin, BootstrapFormMixin, forms.ModelForm):
     """A programme ledger row's form: townships and sites are chosen among the user's own."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.limit_places(user)
         if "township" in self.fields:
-            self.fields["township"].queryset = Township.objects.for_user(user)
             self.fields["township"].empty_label = _("— choose a township —")
         if "settlement" in self.fields:
-            self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("township")
             self.fields["settlement"].empty_label = (
                 _("— choose a site —") if self.fields["settlement"].required else _("— no single site —")
             )
         _polish(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_place(cleaned)
+        return cleaned
 
 
 class MemberByIdNumberMixin:

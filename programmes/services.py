@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import require_record_place
 from assistance import services as assistance_services
 from assistance.models import EmploymentKind
 
@@ -41,6 +42,7 @@ def _recorded(record, actor):
 def record_save(*, record, actor=None):
     """Validate and save a ledger row (workshop, project, loan, product, sale, linkage...), noting who recorded it."""
     _recorded(record, actor)
+    require_record_place(actor, record)  # a township or site outside the writer's scope is refused
     # A nullable link left empty (who recorded an imported row) is no error of the person saving now.
     empty = [f.name for f in record._meta.fields if f.is_relation and f.null and getattr(record, f.attname) is None]
     record.full_clean(exclude=empty)

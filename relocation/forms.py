@@ -2,8 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlaceInScopeMixin
 from accounts.widgets import BootstrapFormMixin
-from settlements.models import Settlement, Township, Village
+from settlements.models import Village
 
 from . import idnumbers
 from .models import Household, Member
@@ -16,7 +17,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
+class HouseholdForm(PlaceInScopeMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = [
@@ -35,17 +36,9 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        settlements = Settlement.objects.for_user(user).select_related("township")
-        townships = Township.objects.filter(
-            pk__in=list(user.townships.values_list("pk", flat=True))
-            + list(settlements.values_list("township_id", flat=True))
-        )
-        if user.is_superuser or user.district_wide:
-            townships = Township.objects.all()
-        self.fields["township"].queryset = townships
-        self.fields["settlement"].queryset = settlements
-        self.fields["village"].queryset = Village.objects.filter(township__in=townships)
         self.user = user
+        self.limit_places(user)
+        self.fields["village"].queryset = Village.objects.filter(township__in=self.fields["township"].queryset)
 
     def clean_phone(self):
         try:
@@ -58,10 +51,9 @@ class HouseholdForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        settlement = cleaned.get("settlement")
-        # Settlement staff may only place households in their own sites.
-        if settlement and not Settlement.objects.for_user(self.user).filter(pk=settlement.pk).exists():
-            self.add_error("settlement", _("You may not place a household in this settlement site."))
+        # A household must stay where its writer can see it: no site outside their scope, and site staff
+        # may not leave the site empty (the household would leave their scope and 404 for them).
+        self.check_place(cleaned)
         return cleaned
 
 

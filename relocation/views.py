@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseForbidden
@@ -13,6 +14,7 @@ from portal import search
 from portal.pagination import paginate
 from portal.panels import collect
 
+from . import services
 from .filters import HouseholdFilter, search_households
 from .forms import HouseholdForm, MemberForm
 from .history import changes_of
@@ -85,13 +87,23 @@ def employment_goal(members) -> dict:
     }
 
 
+def _saved(form, actor) -> bool:
+    """Save a household form through the service; a refusal lands on the form's fields."""
+    try:
+        services.household_save(household=form.instance, actor=actor)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
 @login_required
 @permission_required("relocation.add_household", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def household_create(request):
     form = HouseholdForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        household = form.save()
+    if request.method == "POST" and form.is_valid() and _saved(form, request.user):
+        household = form.instance
         messages.success(request, _("Household %(code)s has been created.") % {"code": household.code})
         return redirect("relocation:household_detail", household_pk=household.pk)
     return render(request, "relocation/household_form.html", {"form": form})
@@ -103,8 +115,7 @@ def household_create(request):
 def household_edit(request, household_pk):
     household = get_for_user_or_404(Household, request.user, pk=household_pk)
     form = HouseholdForm(request.POST or None, instance=household, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and _saved(form, request.user):
         messages.success(request, _("The changes have been saved."))
         return redirect("relocation:household_detail", household_pk=household.pk)
     return render(request, "relocation/household_form.html", {"form": form, "household": household})

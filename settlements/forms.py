@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlaceInScopeMixin
 from accounts.models import Department
 from accounts.widgets import BootstrapFormMixin
 from relocation.idnumbers import clean_text, normalize_phone
@@ -32,14 +33,14 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class SiteLedgerForm(BootstrapFormMixin, forms.ModelForm):
+class SiteLedgerForm(PlaceInScopeMixin, BootstrapFormMixin, forms.ModelForm):
     """A ledger row's form: the site is chosen among the user's own sites."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.limit_places(user)
         if "settlement" in self.fields:
-            self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("township")
             self.fields["settlement"].empty_label = _("— choose a site —")
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
@@ -48,6 +49,11 @@ class SiteLedgerForm(BootstrapFormMixin, forms.ModelForm):
                 field.widget.attrs.setdefault("rows", 3)
             if name.endswith("phone"):
                 field.widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_place(cleaned)
+        return cleaned
 
 
 class HouseholdByCodeMixin:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scope import require_record_place
 
 from .models import (
     AssetDistribution,
@@ -36,6 +37,7 @@ def ledger_record_save(*, record, actor=None):
     """Validate and save a ledger row (facility, activity, dispute, asset...), noting who recorded it."""
     if record.pk is None and actor is not None and hasattr(record, "created_by_id"):
         record.created_by = actor
+    require_record_place(actor, record)
     record.full_clean()
     record.save()
     return record
@@ -57,6 +59,7 @@ def hazard_save(*, hazard: SafetyHazard, actor=None) -> SafetyHazard:
     """Record or change a hazard; a serious hazard at a household's dwelling raises a monitoring alert."""
     if hazard.pk is None:
         hazard.created_by = actor
+    require_record_place(actor, hazard)
     if hazard.rectified_on or (hazard.deadline and hazard.deadline >= timezone.localdate()):
         # Rectified, or given a new deadline: no longer overdue.
         hazard.overdue_since = None
@@ -120,6 +123,7 @@ def request_save(*, resident_request: ResidentRequest, actor=None) -> ResidentRe
     """Record or change a resident's request; assigning it moves it from received to assigned."""
     if resident_request.pk is None:
         resident_request.created_by = actor
+    require_record_place(actor, resident_request)
     assigned = resident_request.assigned_department_id or resident_request.assigned_township_id
     if assigned and resident_request.status == ResidentRequest.Status.RECEIVED:
         resident_request.status = ResidentRequest.Status.ASSIGNED

@@ -126,3 +126,44 @@ def test_the_matrix_can_fail(cast, client_of):
     body = client_of(cast.alice).get(reverse("relocation:household_list")).content.decode()
     assert cast.alice_household.head_name in body
     assert cast.bob_household.head_name not in body
+
+
+def _place_writes():
+    writes = []
+    for app in NAMESPACES:
+        if (Path(__file__).parent / app / "access.py").exists():
+            writes.extend(getattr(import_module(f"tests.{app}.access"), "PLACE_WRITES", []))
+    return writes
+
+
+PLACE_WRITES = _place_writes()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", PLACE_WRITES, ids=[w.label for w in PLACE_WRITES])
+def test_writes_cannot_leave_the_writers_scope(write, cast, client_of):
+    """A form with a township or site field refuses a place outside the writer's scope (issue 20, item 6)."""
+    from django.urls import reverse
+
+    url = reverse(write.url, kwargs=write.kwargs(cast))
+    data = write.data(cast)
+    response = client_of(getattr(cast, write.user)).post(url, data)
+    assert response.status_code == 200, f"{write.label}: {response.status_code} {response.get('Location', '')}"
+    errors = response.context["form"].errors
+    assert {"township", "settlement"} & set(errors), f"{write.label}: no error on the place, but {errors.as_data()}"
+    assert not write.left(cast), f"{write.label}: written outside the writer's scope"
+
+
+INSIDE_WRITES = [w for w in PLACE_WRITES if w.inside]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", INSIDE_WRITES, ids=[w.label for w in INSIDE_WRITES])
+def test_the_same_write_inside_the_scope_is_saved(write, cast, client_of):
+    """The refusals above are about the place: the same form with one of the user's own places is saved."""
+    from django.urls import reverse
+
+    response = client_of(getattr(cast, write.user)).post(
+        reverse(write.url, kwargs=write.kwargs(cast)), write.inside(cast)
+    )
+    assert response.status_code == 302, response.context["form"].errors.as_data() if response.context else response

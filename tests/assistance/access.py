@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from tests.place_writes import PlaceWrite, form_data
+
 
 def _plan(cast):
     from assistance.models import AssistancePlan
@@ -141,3 +143,58 @@ def MARKERS(cast):
         _fgw_report(cast).text,
         _yangkou_report(cast).text,
     ]
+
+
+def _post_data(cast, **overrides):
+    from assistance.forms import WelfarePostForm
+    from assistance.models import WelfarePost
+    from settlements.models import Settlement, Township
+
+    post = WelfarePost(name="洋口保洁岗位", kind="cleaning", township=cast.yangkou, settlement=cast.yangkou_site)
+    form = WelfarePostForm(
+        instance=post, user=cast.admin, townships=Township.objects.all(), settlements=Settlement.objects.all()
+    )
+    return form_data(form, **overrides)
+
+
+def _site_post(cast):
+    from assistance.models import WelfarePost
+
+    return WelfarePost.objects.get_or_create(
+        name="洋口安置点保洁岗位",
+        defaults={"kind": "cleaning", "township": cast.yangkou, "settlement": cast.yangkou_site},
+    )[0]
+
+
+def _posts(name):
+    from assistance.models import WelfarePost
+
+    return WelfarePost.objects.filter(name=name)
+
+
+PLACE_WRITES = [
+    PlaceWrite(
+        "site staff create a public-welfare post in their township with no site",
+        "assistance:post_create",
+        "carol",
+        data=lambda cast: _post_data(cast, name="离开岗位一", settlement=None),
+        left=lambda cast: _posts("离开岗位一").exists(),
+        inside=lambda cast: _post_data(cast, name="本点岗位一"),
+    ),
+    PlaceWrite(
+        "township staff create a public-welfare post in another township",
+        "assistance:post_create",
+        "alice",
+        data=lambda cast: _post_data(cast, name="离开岗位二", township=cast.hengshan.pk, settlement=None),
+        left=lambda cast: _posts("离开岗位二").exists(),
+        inside=lambda cast: _post_data(cast, name="本镇岗位二", settlement=None),
+    ),
+    PlaceWrite(
+        "site staff clear the site of their public-welfare post",
+        "assistance:post_edit",
+        "carol",
+        kwargs=lambda cast: {"post_pk": _site_post(cast).pk},
+        data=lambda cast: _post_data(cast, name="洋口安置点保洁岗位", settlement=None),
+        left=lambda cast: _posts("洋口安置点保洁岗位").get().settlement_id is None,
+    ),
+]

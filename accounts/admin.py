@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from portal.catalogues import catalogue_resource
 
 from . import services, views
 from .models import AccessLog, Department, LoginSession, User
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ImportExportModelAdmin):
+    resource_classes = [catalogue_resource(Department, id_fields=["code"])]
     list_display = ["name", "short_name", "kind", "sort_order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]

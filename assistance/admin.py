@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin, ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from portal.catalogues import catalogue_resource
 
 from . import services
 from .models import (
@@ -43,8 +46,21 @@ class RiskTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(MeasureSuggestion)
-class MeasureSuggestionAdmin(admin.ModelAdmin):
-    """The suggestion catalogue: administrators edit which measures each risk type suggests."""
+class MeasureSuggestionAdmin(ImportExportMixin, admin.ModelAdmin):
+    """The suggestion catalogue: administrators edit which measures each risk type suggests.
+    A workbook's row is matched on its risk type, measure type and department (one suggestion each)."""
+
+    def get_resource_classes(self, request):
+        from monitoring.models import RiskType
+
+        return [
+            catalogue_resource(
+                MeasureSuggestion,
+                id_fields=["risk_type", "measure_type", "department"],
+                choices={"risk_type": RiskType.choices},
+                by_name={"department": "name"},
+            )
+        ]
 
     list_display = ["risk_type_label", "measure_type", "description", "department", "sort_order", "is_active"]
     list_filter = [RiskTypeFilter, "measure_type", "is_active"]
@@ -64,7 +80,8 @@ class TaskAssignmentInline(admin.TabularInline):
 
 
 @admin.register(PolicyTask)
-class PolicyTaskAdmin(admin.ModelAdmin):
+class PolicyTaskAdmin(ImportExportModelAdmin):
+    resource_classes = [catalogue_resource(PolicyTask, id_fields=["code"])]
     list_display = ["code", "title", "section", "frequency", "townships_concerned", "is_active"]
     list_filter = ["section", "frequency", "townships_concerned", "is_active"]
     inlines = [TaskAssignmentInline]

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+
+from portal.catalogues import catalogue_resource
 
 from .models import Alert, DepartmentRoster, LedgerEntry, MonitoringCase, ObjectionOffice, ScreeningRun, Thresholds
 
@@ -26,9 +29,24 @@ class ThresholdsForm(forms.ModelForm):
         self.fields["continuing_measure_types"].choices = MeasureType.choices
 
 
+def _thresholds_resource():
+    from assistance.models import MeasureType  # assistance sits above monitoring in the layers
+
+    return catalogue_resource(
+        Thresholds,
+        id_fields=["year"],
+        exclude=["updated_at", "updated_by"],
+        choices={"continuing_measure_types": MeasureType.choices},
+    )
+
+
 @admin.register(Thresholds)
-class ThresholdsAdmin(SimpleHistoryAdmin):
-    """Where the administrator sets each year's thresholds; the history button shows every change."""
+class ThresholdsAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Where the administrator sets each year's thresholds; the history button shows every change.
+    导出 / 导入 carry a year's thresholds to a workbook and back (matched on the year)."""
+
+    def get_resource_classes(self, request):
+        return [_thresholds_resource()]
 
     form = ThresholdsForm
 

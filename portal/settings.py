@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from import_export.formats.base_formats import CSV, XLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -355,6 +356,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The catalogues' 导入 / 导出 in the admin (portal/catalogues.py): importing needs the change
+# permission of the catalogue, exporting its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_FORMATS = [XLSX, CSV]
+EXPORT_FORMATS = [XLSX, CSV]
 
 # Uploaded workbooks hold ID numbers and phones: the file of an import is deleted this many days
 # after its last step (exchange.services.purge_old_files, every night); the record stays.

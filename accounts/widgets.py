@@ -6,7 +6,9 @@ from django import forms
 def bootstrapify(form: forms.BaseForm) -> forms.BaseForm:
     for name, field in form.fields.items():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        # CheckboxSelectMultiple is a RadioSelect, not a SelectMultiple: its boxes are check inputs
+        # (a form-control checkbox is as wide as the form and squeezes its label to one character).
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
             css = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
             css = "form-select"

@@ -15,7 +15,10 @@
     });
   }
 
-  function optionFor(spec) {
+  function optionFor(spec, width) {
+    // On a phone (a chart narrower than 576 px) long names would run off the canvas: labels get a
+    // width and wrap or end in "…"; the full name is in the tooltip and in the table below.
+    var narrow = width < 576;
     var labels = spec.rows.map(function (row) { return String(row[0]); });
     var base = {
       animation: false, // printed and read in meetings: draw once, at once
@@ -29,21 +32,33 @@
       base.series = [{
         name: spec.columns[index],
         type: "pie",
-        radius: ["35%", "65%"],
         center: ["50%", "45%"],
-        label: { formatter: "{b}\n{c}（{d}%）" },
+        radius: narrow ? ["25%", "50%"] : ["35%", "65%"],
+        label: {
+          formatter: "{b}\n{c}（{d}%）",
+          alignTo: "edge",
+          edgeDistance: 6,
+          minMargin: 4,
+          width: narrow ? 84 : 160,
+          overflow: "break"
+        },
+        labelLayout: { hideOverlap: true },
         data: spec.rows.map(function (row) { return { name: String(row[0]), value: row[index] || 0 }; })
       }];
       return base;
     }
-    var categoryAxis = { type: "category", data: labels, axisLabel: { interval: 0, hideOverlap: true } };
+    var categoryAxis = {
+      type: "category",
+      data: labels,
+      axisLabel: { interval: 0, hideOverlap: true, width: narrow ? 72 : 140, overflow: "truncate" }
+    };
     var valueAxis = { type: "value", minInterval: 1 };
     if (spec.horizontal) {
       categoryAxis.inverse = true;
       base.xAxis = valueAxis;
       base.yAxis = categoryAxis;
     } else {
-      categoryAxis.axisLabel.rotate = labels.length > 6 ? 30 : 0;
+      categoryAxis.axisLabel.rotate = labels.length > (narrow ? 3 : 6) ? 30 : 0;
       base.xAxis = categoryAxis;
       base.yAxis = valueAxis;
     }
@@ -63,7 +78,7 @@
       return;
     }
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(optionFor(spec));
+    chart.setOption(optionFor(spec, el.clientWidth));
     // A bar or slice leads where its row does: the next level of the drill-down, or the list.
     chart.on("click", function (params) {
       var link = spec.links[params.dataIndex];

@@ -82,9 +82,9 @@ def _record(page) -> None:
     page.on("response", on_response)
 
 
-def _new_page(browser, **context_options):
+def _new_page(browser, locale="zh-CN", **context_options):
     # Staff browsers ask for Chinese and live in Beijing time; tests see what they see.
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_options)
+    context = browser.new_context(locale=locale, timezone_id="Asia/Shanghai", **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     _record(page)
@@ -107,3 +107,29 @@ def phone_page(browser):
     )
     yield new_page
     context.close()
+
+
+VIEWPORTS = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "desktop": {"viewport": {"width": 1366, "height": 768}},
+}
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport, locale): a fresh page on a phone or a desktop whose browser asks for ``locale``."""
+    contexts = []
+
+    def make(viewport: str, locale: str = "zh-CN"):
+        context, new_page = _new_page(browser, locale=locale, **VIEWPORTS[viewport])
+        contexts.append(context)
+        return new_page
+
+    yield make
+    for context in contexts:
+        context.close()

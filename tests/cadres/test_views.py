@@ -107,14 +107,16 @@ def test_an_empty_my_households_says_what_to_do(cast, client_of):
 
 
 @pytest.mark.django_db
-def test_township_and_site_staff_land_on_my_households_and_heads_on_the_dashboard(cast, client_of):
+def test_township_staff_land_on_my_households_site_staff_on_their_site_heads_on_the_dashboard(cast, client_of):
     def landing(user):
         return client_of(user).get("/", follow=True).redirect_chain[-1][0]
 
-    for user in (cast.alice, cast.carol):
-        assert landing(user) == reverse("cadres:my_households")
+    assert landing(cast.alice) == reverse("cadres:my_households")
+    site = reverse("settlements:settlement_detail", kwargs={"settlement_pk": cast.yangkou_site.pk})
+    assert landing(cast.carol) == site
     assert landing(cast.grace) == reverse("dashboards:overview")
-    assert landing(cast.erin) == reverse("relocation:household_list")
+    department = reverse("assistance:department_detail", kwargs={"department_pk": cast.department.pk})
+    assert landing(cast.erin) == department
 
 
 @pytest.mark.django_db

@@ -113,10 +113,21 @@ def parse_decimal(value, *, places: int = 2, minimum: Decimal | None = Decimal(0
     return number
 
 
+# A small number written in Chinese, as grades and counts are in county forms (三级, 叁级, 二).
+CHINESE_DIGITS = {
+    "〇": 0, "零": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9, "十": 10, "拾": 10,
+}  # fmt: skip
+
+
 def parse_int(value, *, minimum: int | None = None, maximum: int | None = None) -> int:
     text = text_of(value)
-    for suffix in ("年", "级"):
-        text = text.removesuffix(suffix)
+    # 三级残疾, 3级, 三, 2年: the unit words are dropped, a single Chinese numeral is read as its digit.
+    for suffix in ("残疾", "年", "级"):
+        text = text.removesuffix(suffix).strip()
+    text = text.removeprefix("第").strip()
+    if text in CHINESE_DIGITS:
+        text = str(CHINESE_DIGITS[text])
     try:
         number = Decimal(text)
     except InvalidOperation:

@@ -84,6 +84,16 @@ def import_list(request):
     )
 
 
+def sheet_kind_label(kind: str | None) -> str:
+    """A sheet's kind as the preview names it: 户信息表, 家庭成员表, or the import kind's name."""
+    sheets = {"households": _("Household sheet"), "members": _("Member sheet")}
+    if not kind:
+        return ""
+    if kind in sheets:
+        return sheets[kind]
+    return str(ImportRecord.Kind(kind).label) if kind in ImportRecord.Kind.values else kind
+
+
 @login_required
 @permission_required("exchange.view_importrecord", raise_exception=True)
 @require_GET
@@ -91,6 +101,8 @@ def import_detail(request, record_pk):
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
     errors = paginate(request, record.errors, per_page=50)
     hidden = sum(s.get("hidden", 0) for s in record.sheets if s.get("kind"))
+    for sheet in record.sheets:  # "识别为": what the sheet was read as, in words (never "households")
+        sheet["kind_label"] = sheet_kind_label(sheet.get("kind"))
     return render(
         request,
         "exchange/import_detail.html",

@@ -108,6 +108,12 @@ def error_workbook(record, fileobj, *, errors=None) -> int:
     return written
 
 
+def join_messages(messages: list[str]) -> str:
+    """One cell's problems as one sentence: "A；B。", never "A。；B。"."""
+    parts = [m.strip().rstrip("。；;.") for m in messages if m and m.strip()]
+    return "；".join(parts) + "。" if parts else ""
+
+
 def _write_error_workbook(path, file_name, sheet_reports, errors, target) -> int:
     messages = defaultdict(list)
     for error in errors:
@@ -125,7 +131,7 @@ def _write_error_workbook(path, file_name, sheet_reports, errors, target) -> int
             if number == info["header_row"]:
                 header = [str(c) for c in cells]
             elif number in wanted:
-                rows.append([*cells, "；".join(messages[(name, number)]), number])
+                rows.append([*cells, join_messages(messages[(name, number)]), number])
         columns = [*header, _("Errors"), _("Row in the uploaded file")]
         written += write_sheet(book, title=name, columns=columns, rows=rows, subtitle=file_name)
     if not written:

@@ -4,12 +4,14 @@ The workbook goes through the exchange app's safe reader; each bad row is kept w
 that the bureau sees it reported back rather than silently dropped.
 """
 
+import re
 import tempfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from exchange import cells, reader, sandbox
+from relocation.idnumbers import mask_id_number
 
 # A formula cell saved without its computed value (it reads as blank): reported, never taken as empty.
 UNCOMPUTED = "\x00uncomputed-formula"
@@ -20,6 +22,15 @@ HEADERS = {
     "detail": ["情况说明", "说明", "事项", "detail"],
     "amount": ["金额", "金额（元）", "金额(元)", "自付金额", "amount"],
 }
+
+
+# A run of digits as long as an ID number (or a mistyped one), perhaps ending in X.
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{10,17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_ids_in(text: str) -> str:
+    """A message about a row never prints the ID number in full: 3623**********1234, as the column shows it."""
+    return ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), text or "")
 
 
 class RosterError(Exception):
@@ -110,5 +121,5 @@ def _row(number: int, values: list, columns: dict[str, int]) -> dict:
             row["amount"] = cells.parse_decimal(amount)
         except cells.CellError as exc:
             problems.append(_("Amount: %(e)s") % {"e": exc})
-    row["problem"] = "；".join(problems)[:300]
+    row["problem"] = mask_ids_in("；".join(problems))[:300]
     return row

@@ -34,7 +34,7 @@ from .forms import (
     VisitForm,
 )
 from .models import Alert, DepartmentRoster, LedgerEntry, MonitoringCase, ScreeningRun, Thresholds
-from .roster import RosterError, parse_roster
+from .roster import RosterError, mask_ids_in, parse_roster
 from .selectors import visits_due_for, visits_overdue_for
 
 
@@ -632,7 +632,8 @@ def roster_upload(request):
 def _row_outcome(row) -> str:
     """What became of a roster row, as the bureau sees it: 交办 then 反馈."""
     if row.alert_id is None:
-        return _("Not matched: %(problem)s") % {"problem": row.problem}
+        # Rows stored before messages were masked may still carry a full ID number.
+        return _("Not matched: %(problem)s") % {"problem": mask_ids_in(row.problem)}
     if row.alert.status == Alert.Status.OPEN:
         return _("Assigned to %(township)s, awaiting verification") % {"township": row.township}
     if row.alert.status == Alert.Status.DISMISSED:

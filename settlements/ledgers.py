@@ -382,7 +382,13 @@ REQUESTS = Ledger(
         TOWNSHIP,
         SITE,
         Column(_("Requester"), _attr("requester")),
-        Column(_("Phone"), lambda o, mask: mask_phone(o.requester_phone) if mask else o.requester_phone, in_list=False),
+        # On the page the phone is always masked, with 显示 for those allowed (detail/request.html).
+        Column(
+            _("Phone"),
+            lambda o, mask: mask_phone(o.requester_phone) if mask else o.requester_phone,
+            in_list=False,
+            in_detail=False,
+        ),
         Column(
             _("Household"), lambda o, mask: o.household.code if o.household_id else "", in_list=False, in_detail=False
         ),

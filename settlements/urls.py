@@ -27,6 +27,7 @@ urlpatterns = [
     path("hazards/<int:hazard_pk>/rectify/", views.hazard_rectify, name="hazard_rectify"),
     path("hazards/<int:hazard_pk>/photos/", views.hazard_photo_add, name="hazard_photo_add"),
     path("hazards/<int:hazard_pk>/photos/<int:photo_pk>/", views.hazard_photo, name="hazard_photo"),
+    path("requests/<int:request_pk>/phone/", views.request_phone, name="request_phone"),
     path("requests/<int:request_pk>/answer/", views.request_answer, name="request_answer"),
     path("requests/<int:request_pk>/close/", views.request_close, name="request_close"),
     path("assets/<int:asset_pk>/income/", views.asset_income_edit, name="asset_income_edit"),

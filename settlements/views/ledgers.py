@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import AccessLog, log_access
 from accounts.scope import get_for_user_or_404
 from exchange.export import export_filename, xlsx_response
 from portal.pagination import paginate
@@ -291,6 +292,19 @@ def ledger_detail(request, ledger, **kwargs):
     _check(request, ledger, "view")
     record = _get(request, ledger, kwargs[ledger.key])
     return render(request, "settlements/ledger_detail.html", _detail_context(request, ledger, record))
+
+
+@login_required
+@require_GET
+def request_phone(request, request_pk):
+    """A residents' request's full phone number, for a user allowed to see it; each look is logged."""
+    ledger = LEDGERS["requests"]
+    _check(request, ledger, "view")
+    record = _get(request, ledger, request_pk)
+    if not request.user.can_see_personal_data():
+        raise PermissionDenied(_("You may not see full phone numbers."))
+    log_access(request.user, AccessLog.Action.UNMASK, record, detail="requester_phone")
+    return render(request, "settlements/_request_phone.html", {"record": record})
 
 
 def _rerender(request, ledger, record, name, form):

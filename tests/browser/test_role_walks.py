@@ -25,13 +25,23 @@ OVERFLOW_JS = """() => {
   const found = [];
   const root = document.documentElement.scrollWidth;
   if (root > width) found.push(`the page is ${root}px wide`);
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(up).overflowX)) return true;
+    }
+    return false;
+  };
   for (const el of document.querySelectorAll("body *")) {
     const box = el.getBoundingClientRect();
-    if (box.width <= width + 1 || box.height === 0) continue;
+    if (box.height === 0 || box.width === 0) continue;
+    const wide = box.width > width + 1;
+    const sticksOut = box.right > width + 1 && !scrolls(el);
+    if (!wide && !sticksOut) continue;
     const style = getComputedStyle(el);
     if (style.visibility === "hidden" || style.display === "none") continue;
     const text = (el.innerText || "").trim().replace(/\\s+/g, " ").slice(0, 40);
-    found.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${Math.round(box.width)}px: ${text}`);
+    const where = `${Math.round(box.left)}..${Math.round(box.right)}px`;
+    found.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${where}: ${text}`);
   }
   return found.slice(0, 8);
 }"""
@@ -54,19 +64,21 @@ def _label(text: str):
     return re.compile(rf"^\s*{re.escape(text)}(\s+\d+)?\s*$")
 
 
-def menu(page, *labels: str) -> None:
-    """Open a page from the main menu: ``menu(page, "监测预警", "预警核实")`` or ``menu(page, "搬迁户")``."""
+def menu(page, label: str) -> None:
+    """Open a page from the main menu by its entry's name, as a user would: on a phone the menu
+    button first, then the entry, or its drop-down and then the entry."""
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():  # a phone: the menu is folded behind the button
         toggler.click()
         page.locator("#mainnav.show").wait_for()
     nav = page.locator("#mainnav")
-    if len(labels) == 2:
-        nav.locator("a.dropdown-toggle").filter(has_text=_label(labels[0])).click()
-        link = nav.locator("a.dropdown-item").filter(has_text=_label(labels[1]))
-    else:
-        link = nav.locator("a.nav-link").filter(has_text=_label(labels[0]))
-    assert link.count() == 1, f"no single menu entry {' › '.join(labels)}"
+    link = nav.locator("a.nav-link:not(.dropdown-toggle)").filter(has_text=_label(label))
+    if link.count() == 0:
+        link = nav.locator("a.dropdown-item").filter(has_text=_label(label))
+        assert link.count() == 1, f"no single menu entry {label}"
+        entry = page.locator("a.dropdown-item").filter(has_text=_label(label))
+        nav.locator("li.dropdown").filter(has=entry).locator("a.dropdown-toggle").click()
+    assert link.count() == 1, f"no single menu entry {label}"
     link.wait_for(state="visible")
     with page.expect_navigation():
         link.click()
@@ -130,11 +142,11 @@ def district(cast):
 def walk_township_staff(page, live_server, cast, district):
     login(page, live_server, "alice", PASSWORD)
     check_step(page, "我的户")
-    menu(page, "监测预警", "预警核实")
+    menu(page, "预警核实")
     check_step(page, "预警核实")
     follow(page, "洋口户主预警")
     check_step(page, "干部排查上报")
-    menu(page, "监测预警", "我的待回访")
+    menu(page, "我的待回访")
     check_step(page, "我的待回访")
     menu(page, "搬迁户")
     check_step(page, "易地搬迁户")
@@ -145,7 +157,7 @@ def walk_township_staff(page, live_server, cast, district):
 def walk_settlement_staff(page, live_server, cast, district):
     login(page, live_server, "carol", PASSWORD)
     check_step(page, cast.yangkou_site.name)
-    menu(page, "地区与安置点", "安置点台账")
+    menu(page, "安置点台账")
     check_step(page, "安置点台账")
     menu(page, "搬迁户")
     check_step(page, "易地搬迁户")
@@ -156,9 +168,9 @@ def walk_settlement_staff(page, live_server, cast, district):
 def walk_bureau_staff(page, live_server, cast, district):
     login(page, live_server, "erin", PASSWORD)
     check_step(page, cast.department.name)
-    menu(page, "帮扶与责任落实", "政策任务")
+    menu(page, "政策任务")
     check_step(page, "政策任务")
-    menu(page, "地区与安置点", "群众诉求")
+    menu(page, "群众诉求")
     check_step(page, "群众诉求")
     menu(page, "部门数据筛查")
     check_step(page, "部门数据筛查")
@@ -182,7 +194,7 @@ def walk_district_office(page, live_server, cast, district):
     check_step(page, "待我审批")
     follow(page, cast.alice_household.head_name)
     check_step(page, cast.alice_household.head_name)
-    menu(page, "监测预警", "监测对象")
+    menu(page, "监测对象")
     check_step(page, "监测对象")
 
 

@@ -12,6 +12,7 @@ number; ``notify_*`` tell the deciders when something starts to wait.
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -116,9 +117,28 @@ def count_for(user) -> int:
     return total
 
 
+MENU_COUNT_SECONDS = 60
+
+
+def _count_key(user_pk) -> str:
+    return f"approvals:count:{user_pk}"
+
+
+def menu_count(user) -> int:
+    """The menu's number, read at most once a minute per user (every page shows it); a new item for
+    the user, or a look at the queue itself, refreshes it at once."""
+    return cache.get_or_set(_count_key(user.pk), lambda: count_for(user), MENU_COUNT_SECONDS)
+
+
+def remember_count(user, total: int) -> None:
+    cache.set(_count_key(user.pk), total, MENU_COUNT_SECONDS)
+
+
 def _deciders(check, obj_in_scope) -> list:
     users = User.objects.filter(is_active=True, role__in=[User.Role.HEAD, User.Role.DISTRICT_OFFICE])
-    return [u for u in users if check(u) and obj_in_scope(u)]
+    found = [u for u in users if check(u) and obj_in_scope(u)]
+    cache.delete_many([_count_key(u.pk) for u in found])
+    return found
 
 
 def notify_case_awaits_district(case) -> int:

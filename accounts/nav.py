@@ -67,11 +67,11 @@ def items_for(request) -> list[dict]:
             continue
         entry = {"label": item.label, "url": url, "icon": item.icon, "active": request.path.startswith(url)}
         if item.url_name == "accounts:approvals":
-            from .approvals import count_for, may_have_queue
+            from .approvals import may_have_queue, menu_count
 
             if not may_have_queue(user):
                 continue
-            entry["badge"] = count_for(user)
+            entry["badge"] = menu_count(user)
         groups.setdefault(str(group), {"label": group, "icon": item.icon, "children": []})["children"].append(entry)
     menu = []
     for group in groups.values():

@@ -181,4 +181,6 @@ def approvals(request):
     """待我审批: the cases, housing extensions and progress reports waiting for this user's decision."""
     if not approval_queue.may_have_queue(request.user):
         raise PermissionDenied
-    return render(request, "accounts/approvals.html", {"queue": approval_queue.queue_for(request.user)})
+    queue = approval_queue.queue_for(request.user)
+    approval_queue.remember_count(request.user, queue.total)
+    return render(request, "accounts/approvals.html", {"queue": queue})

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -39,6 +40,7 @@ from .columns import Spec, find_header, normalise_header
 BATCH = 2000
 MAX_ERRORS = 50_000  # kept on the record; beyond that the count is still exact
 MAX_LISTED = 2_000  # warnings and new codes listed per sheet; their counts stay exact
+MAX_SAMPLES = 5  # rows to be created, and rows to be changed, shown in the preview per sheet
 Progress = Callable[[str, int, int], None]
 
 
@@ -104,6 +106,9 @@ class SheetReport:
     headers_key: str = ""  # SHA-256 of the header row: where a column mapping is remembered
     mapped: dict = field(default_factory=dict)  # header -> field read through a remembered mapping
     fields: list = field(default_factory=list)  # [field, header] a column could still be mapped to
+    # The first rows the import will create and change, as the preview shows them (masked):
+    # {"row", "action": "new"|"changed", "fields": [[header, old, new], ...]}.
+    samples: list = field(default_factory=list)
 
     def warn(self, row: int, column: str, message: str) -> None:
         self.warning_count += 1
@@ -816,6 +821,50 @@ def _resettlement_kind_follows(obj: dict, values: dict, changes: dict) -> None:
         changes["resettlement_kind"] = values["resettlement_kind"] = ""
 
 
+def _shown(model, attr: str, value) -> str:
+    """A value as the preview shows it: choices by name, places by name, ID numbers and phones masked."""
+    from relocation.idnumbers import mask_id_number, mask_phone
+
+    if value is None or value == "":
+        return "—"
+    try:
+        f = model._meta.get_field(attr)
+    except FieldDoesNotExist:  # a computed attribute: shown as it is
+        f = None
+    if "id_number" in attr:
+        return mask_id_number(str(value))
+    if "phone" in attr:
+        return mask_phone(str(value))
+    if isinstance(value, tuple):  # a household this import creates: ("pending", its code)
+        return str(value[-1])
+    if f is not None and f.is_relation and f.related_model is not None:
+        try:
+            found = f.related_model._default_manager.filter(pk=value).first()
+        except (TypeError, ValueError):
+            found = None
+        return str(found) if found is not None else str(value)
+    if f is not None and f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _sample(model, report, row, action: str, changes: list) -> None:
+    """Keep one of the first rows to be created or changed for the preview."""
+    if sum(1 for x in report.samples if x["action"] == action) >= MAX_SAMPLES:
+        return
+    fields = []
+    for attr, old, new in changes:
+        if attr == "_site_kind" or attr not in row.headers:
+            continue
+        fields.append([str(row.headers[attr]), _shown(model, attr, old) if action == "changed" else "",
+                       _shown(model, attr, new)])  # fmt: skip
+    report.samples.append({"row": row.number, "action": action, "fields": fields})
+
+
 def _diff(
     model,
     rows,
@@ -858,6 +907,7 @@ def _diff(
                     on_create(values)
                 analysis.creates[kind].append(values)
                 report.new += 1
+                _sample(model, report, row, "new", [(a, None, v) for a, v in row.values.items() if v is not None])
                 result[k] = None
                 continue
             if not gate(obj):
@@ -877,6 +927,9 @@ def _diff(
             if changes:
                 analysis.updates[kind].append((obj["pk"], changes, values))
                 report.updated += 1
+                attr_of = {names[a]: a for a in row.values}
+                _sample(model, report, row, "changed",
+                        [(attr_of.get(n, n), obj.get(attr_of.get(n, n)), v) for n, v in changes.items()])  # fmt: skip
             else:
                 report.unchanged += 1
             result[k] = obj["pk"]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("objections/<int:objection_pk>/resolve/", procedure_views.objection_resolve, name="objection_resolve"),
     path("rosters/", views.roster_list, name="roster_list"),
     path("rosters/upload/", views.roster_upload, name="roster_upload"),
+    path("rosters/template/", views.roster_template, name="roster_template"),
     path("rosters/<int:roster_pk>/", views.roster_detail, name="roster_detail"),
     path("thresholds/", views.thresholds_list, name="thresholds_list"),
 ]

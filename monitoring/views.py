@@ -629,6 +629,51 @@ def roster_upload(request):
     return render(request, "monitoring/roster_form.html", {"form": form})
 
 
+ROSTER_TEMPLATE_HEADER = ["序号", "姓名", "身份证号", "情况说明", "金额（元）"]
+
+
+@login_required
+@permission_required("monitoring.add_departmentroster", raise_exception=True)
+@require_GET
+def roster_template(request):
+    """An empty roster workbook with the columns the upload reads; the ID column is text, so Excel
+    keeps all 18 digits."""
+    import tempfile
+
+    from django.http import FileResponse
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from exchange.export import XLSX_CONTENT_TYPE
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Roster")
+    sheet.append([_("Department data screening roster: one person a row, under the header; do not change the header.")])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(ROSTER_TEMPLATE_HEADER)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (8, 12, 24, 40, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in range(3, 2003):
+        sheet.cell(row=row, column=3).number_format = "@"
+    notes = book.create_sheet(_("Instructions"))
+    for line in (
+        _("身份证号 is required: 18 characters, typed as text (the column is already text)."),
+        _("姓名 and 情况说明 help the township verify; 金额（元） is the amount the department records, if any."),
+        _("Only the first sheet is read. Rows under the header are read until the end of the sheet."),
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 90
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    book.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{_('Roster template')}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
+
+
 def _row_outcome(row) -> str:
     """What became of a roster row, as the bureau sees it: 交办 then 反馈."""
     if row.alert_id is None:

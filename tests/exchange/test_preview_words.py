@@ -67,3 +67,28 @@ def test_the_template_downloads_under_a_chinese_name(cast, client_of):
     disposition = response["Content-Disposition"]
     assert quote("导入模板") in disposition or "导入模板" in disposition
     assert "Import" not in disposition
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_the_first_new_and_changed_rows_masked_with_old_and_new_values(cast, tmp_path, client_of):
+    from exchange import services
+
+    first = build(tmp_path / "a.xlsx", {"户": [HOUSEHOLD_HEADER, household_row("GF-P-1", phone="13912345678")]})
+    record = services.import_preview(
+        record=services.import_upload(user=cast.alice, uploaded_file=upload(first), kind="households")
+    )
+    services.import_commit(record_id=record.pk, actor=cast.alice)
+
+    rows = [HOUSEHOLD_HEADER, household_row("GF-P-1", phone="13700001111", year=2020), household_row("GF-P-2")]
+    client = client_of(cast.alice)
+    page = client.post(
+        reverse("exchange:import_list"),
+        {"kind": "households", "file": upload(build(tmp_path / "b.xlsx", {"户": rows}))},
+        follow=True,
+    ).content.decode()
+    assert "将导入的前几行" in page
+    assert 'class="sample-new"' in page and 'class="sample-changed"' in page
+    # The changed household: its old and new phone (masked) and year; the new one: its fields.
+    assert "137****1111" in page and "139****5678" in page and "13700001111" not in page
+    assert "<del" in page and "2019" in page and "2020" in page
+    assert "洋口镇" in page  # a place by its name, not its number

@@ -86,3 +86,15 @@ class PlaceInScopeMixin:
         settlement_id = settlement.pk if settlement is not None else None
         if not covers(self.place_user, township_id=township_id, settlement_id=settlement_id):
             self.add_error("settlement" if "settlement" in self.fields else "township", outside_scope_message())
+
+
+def choose_single_place(form, user, names=("township", "settlement")) -> None:
+    """A list filter of a user with one township (or one site): that place stands chosen instead of
+    "全部" above a single option (issue 15, item 7). District-wide users and bureau staff keep 全部."""
+    scope = scope_of(user)
+    if scope.everything or scope.department_id:
+        return
+    for name in names:
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField) and len(field.queryset.values_list("pk", flat=True)[:2]) == 1:
+            field.empty_label = None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import choose_single_place
 from accounts.scope import get_for_user_or_404, scope_of
 from exchange.export import export_filename, xlsx_response
 from portal.pagination import paginate
@@ -92,6 +93,7 @@ class AlertFilterForm(forms.Form):
             alerts_raised__gt=0,
             started_at__gte=timezone.now() - datetime.timedelta(days=RUN_FILTER_DAYS),
         ).order_by("-started_at")
+        choose_single_place(self, user)
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select form-select-sm"
 

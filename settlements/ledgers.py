@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.forms import choose_single_place
 from relocation.idnumbers import mask_phone
 
 from . import forms as ledger_forms
@@ -115,6 +116,7 @@ class LedgerFilterForm(forms.Form):
             required=False,
             empty_label=_("All my sites"),
         )
+        choose_single_place(self, user, names=("settlement",))
         model = ledger.model
         for name in ledger.choice_filters:
             model_field = model._meta.get_field(name)

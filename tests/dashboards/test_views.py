@@ -213,16 +213,3 @@ def test_the_export_holds_no_other_townships_places(cast, client_of):
         text = " ".join(str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row)
         assert "洋口" not in text, user.username
         assert cast.alice_household.code not in text
-
-
-def test_a_user_of_one_township_or_site_finds_it_chosen_in_the_household_filter(cast, client_of):
-    page = client_of(cast.alice).get(reverse("relocation:household_list")).content.decode()
-    township = page[page.index('name="township"') :]
-    township = township[: township.index("</select>")]
-    assert township.count("<option") == 1 and f'value="{cast.yangkou.pk}"' in township
-    site = page[page.index('name="settlement"') :]
-    site = site[: site.index("</select>")]
-    assert site.count("<option") == 1 and f'value="{cast.yangkou_site.pk}"' in site
-    # A head of the whole district keeps 全部.
-    head = client_of(cast.frank).get(reverse("relocation:household_list")).content.decode()
-    assert "全部" in head[head.index('name="township"') :][:400]

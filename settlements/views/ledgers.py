@@ -264,7 +264,8 @@ def _detail_context(request, ledger, record, **forms):
         "record": record,
         # The household is a link below the fields, not a field again.
         "fields": [(c.header, c.get(record, mask)) for c in ledger.columns if c.in_detail],
-        "changes": changes_of([record.history.all(), *_children_histories(record)], mask=mask),
+        # Phones in the history are masked for everyone: the full number is behind 显示, and logged.
+        "changes": changes_of([record.history.all(), *_children_histories(record)], mask=True),
         "can_change": request.user.has_perm(ledger.perm("change")) and ledger.form_class is not None,
         "urls": _urls(ledger, record),
     }

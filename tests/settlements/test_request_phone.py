@@ -31,3 +31,13 @@ def test_the_full_phone_is_not_for_staff_of_another_site_or_without_the_right(ca
     assert client_of(cast.dave).get(url).status_code == 404
     assert client_of(cast.erin).get(url).status_code in (403, 404)
     assert not AccessLog.objects.filter(action=AccessLog.Action.UNMASK).exists()
+
+
+def test_a_changed_phone_is_masked_in_the_requests_history_too(cast, client_of):
+    item = RequestFactory(settlement=cast.yangkou_site, requester_phone=PHONE)
+    item.requester_phone = "13700001111"
+    item.save()
+    page = client_of(cast.carol).get(reverse("settlements:request_detail", kwargs={"request_pk": item.pk}))
+    body = page.content.decode()
+    assert PHONE not in body and "13700001111" not in body
+    assert "137****1111" in body

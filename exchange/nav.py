@@ -10,7 +10,7 @@ NAV = [
         _("Reconcile with the national system"),
         "exchange:reconcile_list",
         "arrow-left-right",
-        "exchange.view_reconciliation",
+        "exchange.add_reconciliation",  # staff who keep the data; heads open comparisons by their link
         order=81,
     ),
 ]

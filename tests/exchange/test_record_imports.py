@@ -227,3 +227,15 @@ def test_the_command_line_imports_a_ledger_kind(cast, tmp_path):
     assert CommunityActivity.objects.count() == 2
     with pytest.raises(CommandError):
         call_command("import_workbook", str(path), kind="employment", username="erin", stdout=out)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(CASES))
+def test_the_check_page_of_a_ledger_import_shows_its_rows(kind, cast, tmp_path, client_of):
+    record = preview(cast.alice, build(tmp_path / f"{kind}.xlsx", {"台账": rows_of(kind, cast)}), kind)
+    response = client_of(cast.alice).get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    first = {"facilities": "1号泵房", "hazards": "3栋灭火器过期", "activities": "家政培训", "requests": "楼道灯不亮",
+             "assets": "帮扶车间一期", "employment": "广丰制衣厂"}[kind]  # fmt: skip
+    assert first in html, "the preview lists the rows it will create"

@@ -71,7 +71,10 @@ class PlaceInScopeMixin:
             if len(options) == 1:
                 self.initial[name] = options[0]
         if "township" in self.fields and not self.initial.get("township") and self.initial.get("settlement"):
-            self.initial["township"] = self.fields["settlement"].queryset.get(pk=self.initial["settlement"]).township_id
+            # The initial site may come from a link (?settlement=N): only one of the user's own counts.
+            site = self.fields["settlement"].queryset.filter(pk=self.initial["settlement"]).first()
+            if site is not None:
+                self.initial["township"] = site.township_id
 
     def check_place(self, cleaned):
         """Refuse a township and site that would put the row outside the user's scope."""

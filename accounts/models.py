@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import PhoneField
+
 
 class Department(models.Model):
     """A district bureau or organisation answerable for policy measures (区直部门)."""
@@ -43,7 +45,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     # Scope. A user with none of these sees no household data at all (fail closed).
     district_wide = models.BooleanField(
         _("district-wide scope"), default=False, help_text=_("Sees the data of every township and settlement.")

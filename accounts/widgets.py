@@ -23,11 +23,22 @@ def bootstrapify(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
+def sane_dates(form: forms.BaseForm) -> forms.BaseForm:
+    """Every date field refuses a date before 1949 or more than ten years ahead (portal/validators.py)."""
+    from portal.validators import validate_date
+
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField) and validate_date not in field.validators:
+            field.validators.append(validate_date)
+    return form
+
+
 class BootstrapFormMixin:
-    """Mixin for forms: adds Bootstrap classes after validation state is known."""
+    """Mixin for forms: adds Bootstrap classes after validation state is known, and the sane date window."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        sane_dates(self)
         bootstrapify(self)
 
     def full_clean(self):

@@ -276,3 +276,22 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     opinion = forms.CharField(label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeasureFilterForm(forms.Form):
+    """The measure list's filters: every query parameter goes through a form; an unknown value is ignored."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "")])
+    type = forms.ChoiceField(required=False, choices=[("", "")])
+
+    def __init__(self, *args, **kwargs):
+        from .models import Measure, MeasureType
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", ""), *Measure.Status.choices]
+        self.fields["type"].choices = [("", ""), *MeasureType.choices]
+
+    def value(self, name: str) -> str:
+        """The cleaned value of one filter, or "" when it was absent or not one of the choices."""
+        self.is_valid()
+        return self.cleaned_data.get(name, "") if name not in self.errors else ""

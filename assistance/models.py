@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import filter_for_user, scope_of
+from portal.validators import PhoneField
 from relocation.models import Household, HouseholdScopedQuerySet, Member
 
 money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -623,7 +624,7 @@ class Measure(models.Model):
         related_name="assistance_measures",
     )
     cadre = models.CharField(_("cadre responsible (帮扶责任人)"), max_length=50)
-    cadre_phone = models.CharField(_("cadre's phone"), max_length=20, blank=True)
+    cadre_phone = PhoneField(_("cadre's phone"), blank=True)
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **money)

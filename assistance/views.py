@@ -264,10 +264,10 @@ def measure_list(request):
     measures = Measure.objects.for_user(request.user).select_related(
         "household__township", "household__settlement", "department", "plan__case"
     )
-    status = request.GET.get("status", "")
-    if status in Measure.Status.values:
+    filters = forms.MeasureFilterForm(request.GET)
+    status, measure_type = filters.value("status"), filters.value("type")
+    if status:
         measures = measures.filter(status=status)
-    measure_type = request.GET.get("type", "")
     if measure_type:
         measures = measures.filter(measure_type=measure_type)
     term, measures = _search(request, measures, "household__code", "household__head_name", "description", "cadre")

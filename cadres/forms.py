@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.widgets import BootstrapFormMixin
+from portal.validators import PhoneFormField
 
 from .rules import candidates_for
 
@@ -28,7 +29,7 @@ class CadreForm(BootstrapFormMixin, forms.Form):
         help_text=_("Required for a cadre without an account; a user's own name otherwise."),
     )
     unit = forms.CharField(label=_("Work unit"), max_length=60, required=False)
-    phone = forms.CharField(
+    phone = PhoneFormField(
         label=_("Phone"),
         max_length=20,
         required=False,

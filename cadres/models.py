@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.validators import PhoneField
 from relocation.models import Household, HouseholdScopedQuerySet
 
 
@@ -32,7 +33,7 @@ class HouseholdCadre(models.Model):
         related_name="cadre_households",
     )
     name = models.CharField(_("name of the responsible cadre"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     unit = models.CharField(_("work unit"), max_length=60, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -16,6 +16,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from portal.validators import validate_date
 from relocation import idnumbers
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -156,7 +157,18 @@ def _from_serial(number: float) -> datetime.date:
 
 
 def parse_date(value) -> datetime.date:
-    """2019-12-01, 2019/12/1, 2019.12, 2019年12月, 20191201 or an Excel serial; a month alone is its 1st."""
+    """2019-12-01, 2019/12/1, 2019.12, 2019年12月, 20191201 or an Excel serial; a month alone is its 1st.
+
+    A date before 1949 or more than ten years ahead is refused (portal/validators.py)."""
+    day = _parse_date(value)
+    try:
+        validate_date(day, today=_today())
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+    return day
+
+
+def _parse_date(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.widgets import BootstrapFormMixin
+from portal.validators import validate_past_month
 from relocation.models import Member
 
 from .models import Alert, AnnualIncome, Application, DepartmentRoster, LedgerEntry, MonitoringCase, RiskType
@@ -216,8 +217,7 @@ class LedgerEntryForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_period(self):
         period = self.cleaned_data["period"]
-        if period > timezone.localdate():
-            raise forms.ValidationError(_("The month cannot be in the future."))
+        validate_past_month(period)  # portal/validators.py: 1949 or later, not a month that has not begun
         return period
 
     def validate_unique(self):
@@ -232,8 +232,7 @@ class LedgerMonthForm(BootstrapFormMixin, forms.Form):
 
     def clean_period(self):
         period = self.cleaned_data["period"]
-        if period > timezone.localdate():
-            raise forms.ValidationError(_("The month cannot be in the future."))
+        validate_past_month(period)  # portal/validators.py: 1949 or later, not a month that has not begun
         return period
 
 

@@ -10,3 +10,7 @@ class PortalConfig(AppConfig):
         from .vendor_labels import apply
 
         apply()
+
+        from .validators import apply_to_admin
+
+        apply_to_admin()  # before the admin's autodiscover builds its ModelAdmins

@@ -129,14 +129,7 @@ def mask_phone(value: str) -> str:
 
 
 def normalize_phone(value) -> str:
-    text = clean_text(value).replace("-", "")
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    if not text:
-        return ""
-    if not re.fullmatch(r"(1[3-9]\d{9})|(0\d{2,3}\d{7,8})", text):
-        raise ValidationError(
-            _("“%(value)s” is not a phone number: a mobile number has 11 digits starting with 1.") % {"value": text},
-            code="phone",
-        )
-    return text
+    """A Chinese mobile or landline number as digits (the rule lives in portal/validators.py)."""
+    from portal.validators import normalize_phone as normalize
+
+    return normalize(value)

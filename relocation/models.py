@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import scope_of
+from portal.validators import PhoneField
 
 from . import idnumbers
 
@@ -111,7 +112,7 @@ class Household(models.Model):
         _("resettlement sub-kind"), max_length=20, choices=ResettlementKind.choices, blank=True
     )
     address = models.CharField(_("address"), max_length=120, blank=True)
-    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    phone = PhoneField(_("contact phone"), blank=True)
     origin_township = models.CharField(_("origin township"), max_length=30, blank=True)
     origin_village = models.CharField(_("origin village"), max_length=30, blank=True)
     relocation_year = models.PositiveSmallIntegerField(
@@ -297,7 +298,7 @@ class Member(models.Model):
         _("employment"), max_length=14, choices=Employment.choices, default=Employment.NOT_EMPLOYED
     )
     employer = models.CharField(_("employer or workplace"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import scope_of
+from portal.validators import PhoneField
 
 from .base import SiteLedgerQuerySet, SiteLedgerRecord
 
@@ -80,7 +81,7 @@ class ResidentRequest(SiteLedgerRecord):
         related_name="+",
     )
     requester = models.CharField(_("requester"), max_length=50)
-    requester_phone = models.CharField(_("requester phone"), max_length=20, blank=True)
+    requester_phone = PhoneField(_("requester phone"), blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REQUEST)
     received_on = models.DateField(_("received on"))

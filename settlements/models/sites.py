@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import filter_for_user, scope_of
+from portal.validators import PhoneField
 
 division_code = RegexValidator(r"^\d{12}$", _("A division code has 12 digits."))
 
@@ -92,7 +93,7 @@ class Settlement(models.Model):
     built_year = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
     planned_households = models.PositiveIntegerField(_("planned households"), null=True, blank=True)
     site_head = models.CharField(_("site head"), max_length=50, blank=True)
-    site_head_phone = models.CharField(_("site head phone"), max_length=20, blank=True)
+    site_head_phone = PhoneField(_("site head phone"), blank=True)
     first_secretary = models.CharField(_("first secretary"), max_length=50, blank=True)
     work_team = models.TextField(_("work team"), blank=True)
     party_organization = models.CharField(_("community Party organization"), max_length=100, blank=True)

@@ -29,6 +29,7 @@ GARBAGE = [
     '<script>alert(1)</script>"',
     "../../../../etc/passwd",
     "%00",
+    "\x00",
     "\u202e\u200b测试",
     "x" * 3000,
     "NaN",

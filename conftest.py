@@ -101,6 +101,12 @@ def _flush_allowed(sender, connection, **kwargs):
 connection_created.connect(_flush_allowed)
 
 
+def pytest_configure(config):
+    from tests.fastreset import install
+
+    install()
+
+
 def pytest_collection_modifyitems(items):
     """Transactional tests (live server, Celery workers) restore the seeded rows after their flush.
 

@@ -289,11 +289,20 @@ def _units_q(scope, prefix: str = "") -> models.Q:
     return q
 
 
+def _led_tasks_q(scope, prefix: str = "") -> models.Q:
+    """Every unit's rows on the tasks the scope's department leads (牵头单位): the lead follows its co-units."""
+    if not scope.department_id:
+        return models.Q(pk__in=[])
+    led = TaskAssignment.objects.filter(department_id=scope.department_id, is_lead=True).values("task_id")
+    return models.Q(**{f"{prefix}task_id__in": led})
+
+
 class TaskAssignmentQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Assignments the user may follow: all for the district, else their department's and townships'."""
+        """Assignments the user may follow: all for the district; else their department's and townships',
+        and every unit's on a task their department leads."""
         scope = scope_of(user)
-        return self if scope.everything else self.filter(_units_q(scope))
+        return self if scope.everything else self.filter(_units_q(scope) | _led_tasks_q(scope))
 
     def filed_by(self, user):
         """Assignments the user reports on: their department's and their townships' (district-wide: none)."""
@@ -360,9 +369,12 @@ class TaskAssignment(models.Model):
 
 class ProgressReportQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Reports the user may read: the district sees all, a department or township its own, others none."""
+        """Reports the user may read: the district sees all; a department or township its own, and a lead
+        department (牵头单位) every unit's on the tasks it leads; others none (docs/assistance.md)."""
         scope = scope_of(user)
-        return self if scope.everything else self.filter(_units_q(scope, prefix="assignment__"))
+        if scope.everything:
+            return self
+        return self.filter(_units_q(scope, prefix="assignment__") | _led_tasks_q(scope, prefix="assignment__"))
 
 
 class ProgressReport(models.Model):

@@ -167,3 +167,33 @@ def test_the_same_write_inside_the_scope_is_saved(write, cast, client_of):
         reverse(write.url, kwargs=write.kwargs(cast)), write.inside(cast)
     )
     assert response.status_code == 302, response.context["form"].errors.as_data() if response.context else response
+
+
+def _shared_pages():
+    pages = {}
+    for app in NAMESPACES:
+        if (Path(__file__).parent / app / "access.py").exists():
+            pages.update(getattr(import_module(f"tests.{app}.access"), "SHARED_PAGES", {}))
+    return pages
+
+
+SHARED_PAGES = _shared_pages()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SHARED_PAGES))
+def test_shared_pages_hold_no_foreign_rows(name, cast, client_of):
+    """A page open to every unit (a policy task's text) shows only the rows the reader's unit may read."""
+    from django.urls import reverse
+
+    kwargs, markers = SHARED_PAGES[name](cast)
+    url = reverse(name, kwargs=kwargs)
+    opened = 0
+    for user in cast.everyone_but_yangkou():
+        response = client_of(user).get(url)
+        assert response.status_code in {200, 403}, f"{user.username} GET {url}: {response.status_code}"
+        opened += response.status_code == 200
+        body = readable_text(response)
+        leaked = [m for m in markers if m in body]
+        assert not leaked, f"{user.username} sees {leaked} at {url}"
+    assert opened, f"nobody could open {url}: the check above proved nothing"

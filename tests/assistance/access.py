@@ -127,8 +127,17 @@ LIST_URLS = {
     "assistance:extension_list",
 }
 EXEMPT_URLS = {
-    "assistance:task_detail": "the text of a public policy task; the reports on it are filtered through for_user",
+    "assistance:task_detail": "the text of a public policy task, open to every unit; its reports: SHARED_PAGES",
 }
+
+
+def _task_page(cast):
+    """Task 3.4, led by 发改委 alone: Yangkou's report and 发改委's on it are for the district and the lead only."""
+    return {"task_pk": _fgw_only_task(cast)}, [_yangkou_report(cast).text, _fgw_report(cast).text]
+
+
+# Pages every unit may open (the matrix checks they answer) whose other units' rows must not show.
+SHARED_PAGES = {"assistance:task_detail": _task_page}
 
 
 def MARKERS(cast):

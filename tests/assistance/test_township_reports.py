@@ -63,13 +63,22 @@ def test_alice_files_her_townships_report_and_bob_cannot_see_it(assigned, client
     detail = reverse("assistance:report_detail", kwargs={"report_pk": report.pk})
     attachment = reverse("assistance:attachment_download", kwargs={"attachment_pk": report.attachments.get().pk})
     assert "洋口镇举办培训班1期" in client_of(cast.alice).get(detail).content.decode()
-    # Another township's staff and head, a department's staff: not found, not forbidden.
-    for user in (cast.bob, cast.grace, cast.erin):
+    # Another township's staff and head, a co-operating department's staff: not found, not forbidden.
+    for user in (cast.bob, cast.grace, _co_operating_staff(mine.task)):
         client = client_of(user)
         assert client.get(detail).status_code == 404, user
         assert client.get(attachment).status_code == 404, user
         task_page = client.get(reverse("assistance:task_detail", kwargs={"task_pk": mine.task_id})).content.decode()
         assert "洋口镇举办培训班1期" not in task_page
+    # The task's lead department (人社局 leads 3.1: erin) reads every unit's report on it (docs/assistance.md).
+    assert TaskAssignment.objects.get(task=mine.task, department=cast.erin.department).is_lead
+    assert client_of(cast.erin).get(detail).status_code == 200
+
+
+def _co_operating_staff(task):
+    """A staff member of a department answerable for ``task`` without leading it."""
+    co = TaskAssignment.objects.filter(task=task, is_lead=False, department__isnull=False).first()
+    return UserFactory(role="bureau_staff", department=co.department)
 
 
 def test_bob_cannot_file_for_yangkou(assigned, client_of):
@@ -96,8 +105,16 @@ def test_township_staff_see_only_their_townships_rows_and_departments_only_their
     url = reverse("assistance:task_list")
     rows = client_of(cast.alice).get(url).context["rows"]
     assert rows and {r["unit_name"] for r in rows} == {"洋口镇"}
+    co = _co_operating_staff(PolicyTask.objects.get(code="3.1"))
+    rows = [r for r in client_of(co).get(url).context["rows"] if r["task"].code == "3.1"]
+    assert rows and {r["unit_name"] for r in rows} == {co.department.short_name}
+    # A lead department also follows every unit of the tasks it leads, and only those.
+    led = set(
+        TaskAssignment.objects.filter(department=cast.erin.department, is_lead=True).values_list("task", flat=True)
+    )
     rows = client_of(cast.erin).get(url).context["rows"]
-    assert rows and {r["unit_name"] for r in rows} == {"人社局"}
+    assert {r["unit_name"] for r in rows} > {"人社局", "洋口镇"}
+    assert all(r["unit_name"] == "人社局" or r["task"].pk in led for r in rows)
     # Settlement staff file nothing: the tasks, without reports.
     assert client_of(cast.carol).get(url).context["rows"] == []
 

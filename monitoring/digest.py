@@ -12,7 +12,7 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,31 +34,55 @@ def screening_run_alerts(run: ScreeningRun, alerts=None):
 
 def screening_alerts_notify(*, run: ScreeningRun | None = None) -> int:
     """Tell each staff member how many screening alerts in their area nobody has been told of yet,
-    and mark those alerts told; returns how many notifications were sent.
+    and mark them told; returns how many notifications were sent.
 
-    The notice comes from the alerts, not from a run's count: alerts that a killed run's statement
-    committed after its worker died are announced by the next run. ``run`` (the run sending the
-    notice) only chooses the link: to that run's alerts when they are all its own, else to the queue.
-    All in one transaction: a crash half-way tells nobody and marks nothing, and the next call
+    Alerts nobody was told of are those of the runs whose notice was not sent (``ScreeningRun.notified_at``
+    empty), found by the run's stamp (:func:`screening_run_alerts`): alerts that a killed run's
+    statement committed after its worker died are announced by the next run, once the run is marked
+    interrupted. A run still running is left to its own notice. ``run`` (the run sending the notice)
+    only chooses the link: to that run's alerts when no other run's are in the notice, else to the
+    queue. All in one transaction: a crash half-way tells nobody and marks nothing, and the next call
     sends it again; each notice carries a key so that a user is told of the same batch once.
     """
-    pending = Alert.objects.filter(source=Alert.Source.SCREENING, notified_at__isnull=True)
     with transaction.atomic():
-        batch = pending.aggregate(last=Max("pk"), first_at=Min("created_at"))
-        if batch["last"] is None:
+        # Locked: two notices at once (a retried task) wait for each other instead of both telling.
+        runs = list(
+            ScreeningRun.objects.select_for_update()
+            .filter(notified_at__isnull=True)
+            .exclude(status=ScreeningRun.Status.RUNNING)
+            .order_by("pk")
+        )
+        if not runs:
             return 0
-        alerts = pending.filter(pk__lte=batch["last"])
+        now = timezone.now()
+        stamped = Q(pk__in=[])
+        for pending in runs:
+            stamped |= Q(created_at__gte=pending.started_at, created_at__lte=pending.finished_at or now)
+        # Every status, spelled out: the run's alerts are then found through the (status, created_at)
+        # index of the queue, a few range scans, instead of reading every alert.
+        alerts = Alert.objects.filter(source=Alert.Source.SCREENING, status__in=Alert.Status.values).filter(stamped)
         # One grouped query, however many alerts: new alerts per (township, site) of their households.
         groups = Counter()
         places = alerts.values("household__township_id", "household__settlement_id")
         for row in places.annotate(n=Count("pk")).order_by():
             groups[(row["household__township_id"], row["household__settlement_id"])] += row["n"]
+        ScreeningRun.objects.filter(pk__in=[r.pk for r in runs]).update(notified_at=now)
+        if not groups:
+            return 0
         users = list(get_user_model().objects.filter(is_active=True, role__in=STAFF_ROLES).prefetch_related(
             "townships", "settlements"))  # fmt: skip
         url = reverse("monitoring:alert_list")
-        if run is not None and batch["first_at"] >= run.started_at and run.finished_at is not None:
+        own = run is not None and run.finished_at is not None and [r.pk for r in runs] == [run.pk]
+        if not own and run is not None and run.finished_at is not None and any(r.pk == run.pk for r in runs):
+            # Other runs are pending too: link to this run only when none of them stamped an alert.
+            others = Q(pk__in=[])
+            for pending in runs:
+                if pending.pk != run.pk:
+                    others |= Q(created_at__gte=pending.started_at, created_at__lte=pending.finished_at or now)
+            own = not alerts.filter(others).exists()
+        if own:
             url += f"?run={run.pk}"
-        when = timezone.localtime(run.started_at if run is not None else timezone.now())
+        when = timezone.localtime(run.started_at if run is not None else now)
         sent = 0
         for user in users:
             townships = {t.pk for t in user.townships.all()}
@@ -75,9 +99,8 @@ def screening_alerts_notify(*, run: ScreeningRun | None = None) -> int:
                     body=_("Screening run of %(when)s. Verify them in the alert queue.")
                     % {"when": when.strftime("%Y-%m-%d %H:%M")},
                     url=url,
-                    dedupe_key=f"screening-alerts-{batch['last']}",
+                    dedupe_key=f"screening-runs-{runs[0].pk}-{runs[-1].pk}",
                 )
-        alerts.update(notified_at=timezone.now())
     return sent
 
 

@@ -366,7 +366,11 @@ class AnnualIncome(models.Model):
         verbose_name = _("annual income accounting")
         verbose_name_plural = _("annual income accountings")
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="annual_income_one_per_year")]
-        indexes = [models.Index(fields=["year", "household"], name="annual_income_year")]
+        indexes = [
+            models.Index(fields=["year", "household"], name="annual_income_year"),
+            # Incremental screening: the accountings changed since the last run.
+            models.Index(fields=["updated_at"], name="annual_income_updated"),
+        ]
 
     def __str__(self):
         return f"{self.household_id} {self.year}"
@@ -514,9 +518,6 @@ class Alert(models.Model):
         related_name="+",
     )
     resolution = models.TextField(_("resolution"), blank=True)
-    # When staff were told of this screening alert (monitoring.digest.screening_alerts_notify): the
-    # notice comes from the alerts not yet told, whichever run (or killed run) wrote them.
-    notified_at = models.DateTimeField(_("staff notified at"), null=True, blank=True)
     case = models.ForeignKey(
         "MonitoringCase",
         verbose_name=_("monitoring case"),
@@ -526,7 +527,7 @@ class Alert(models.Model):
         related_name="alerts",
     )
 
-    history = HistoricalRecords(excluded_fields=["evidence", "notified_at"])
+    history = HistoricalRecords(excluded_fields=["evidence"])
     objects = AlertQuerySet.as_manager()
 
     class Meta:
@@ -543,8 +544,6 @@ class Alert(models.Model):
         indexes = [
             # The queue: WHERE status = 'open' ORDER BY created_at.
             models.Index(fields=["status", "created_at"], name="alert_status_created"),
-            # Screening alerts not yet announced to staff: few, however many alerts there are.
-            models.Index(fields=["id"], condition=Q(notified_at__isnull=True), name="alert_not_notified"),
         ]
 
     def __str__(self):
@@ -826,6 +825,11 @@ class ScreeningRun(models.Model):
     # database session (PostgreSQL backend process) that may still be executing its statement.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     backend_pid = models.PositiveIntegerField(_("database session"), null=True, blank=True)
+    # When staff were told of the alerts this run stamped (monitoring.digest.screening_alerts_notify);
+    # empty while nobody was: the next run's notice then includes them (a killed run's alerts too).
+    # Kept per run, not per alert: marking the 400,000 alerts of a first run at a million households
+    # took longer than raising them.
+    notified_at = models.DateTimeField(_("staff notified at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

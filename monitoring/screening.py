@@ -161,9 +161,11 @@ def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds 
     restrict = "AND l.household_id IN (SELECT household_id FROM monitoring_ledgerentry WHERE updated_at >= %(since)s)"
     # Incremental: the accountings of the households whose ledger or accounting changed (the others'
     # alerts already exist); a deleted accounting is caught by the month's first, full run.
+    # One list of households (a UNION, not an OR of two lists) so that their accountings are looked up
+    # by the (household, year) index instead of reading every accounting.
     annual_changed = (
-        "AND (household_id IN (SELECT household_id FROM monitoring_ledgerentry WHERE updated_at >= %(since)s)"
-        " OR household_id IN (SELECT household_id FROM monitoring_annualincome WHERE updated_at >= %(since)s))"
+        "AND household_id IN (SELECT household_id FROM monitoring_ledgerentry WHERE updated_at >= %(since)s"
+        " UNION SELECT household_id FROM monitoring_annualincome WHERE updated_at >= %(since)s)"
         if changed_since
         else ""
     )
@@ -171,13 +173,15 @@ def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds 
     # One pass over the ledger, grouped by household: the window is fixed by the run's month
     # (portal.months), so no household's latest month has to be found first (a window function
     # sorted the 12 million rows at a million households). Each row's net income is computed once,
-    # as a float (summing numeric quotients cost more than reading the table); amounts are rounded
-    # back to numeric cents for the evidence. Per-capita income is each month's net income over that
+    # as a float (summing numeric quotients cost more than reading the table). The expenses stay
+    # numeric (exact cents) but months without any are NULL to the sum: a numeric sum keeps a state
+    # of its own per household, and one for each of a million households outgrew the statement's
+    # memory and spilled the grouping to disk; only the households that spent get one now. Per-capita income is each month's net income over that
     # month's household size, averaged and annualised.
     return f"""
     WITH ledger AS (
       SELECT l.household_id, l.period, l.month_index, l.household_size, CAST({net} AS DOUBLE PRECISION) AS net,
-        l.medical_expense, l.schooling_expense
+        NULLIF(l.medical_expense, 0) AS medical_expense, NULLIF(l.schooling_expense, 0) AS schooling_expense
       FROM monitoring_ledgerentry l
       WHERE l.month_index > %(last)s - 12 AND l.month_index <= %(last)s {restrict if changed_since else ""}
       {d.fence}

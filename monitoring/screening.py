@@ -176,8 +176,9 @@ def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds 
     # as a float (summing numeric quotients cost more than reading the table). The expenses stay
     # numeric (exact cents) but months without any are NULL to the sum: a numeric sum keeps a state
     # of its own per household, and one for each of a million households outgrew the statement's
-    # memory and spilled the grouping to disk; only the households that spent get one now. Per-capita income is each month's net income over that
-    # month's household size, averaged and annualised.
+    # memory and spilled the grouping to disk; only the households that spent get one now.
+    # Per-capita income is each month's net income over that month's household size, averaged and
+    # annualised.
     return f"""
     WITH ledger AS (
       SELECT l.household_id, l.period, l.month_index, l.household_size, CAST({net} AS DOUBLE PRECISION) AS net,

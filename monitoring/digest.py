@@ -71,7 +71,6 @@ def screening_alerts_notify(*, run: ScreeningRun | None = None) -> int:
             return 0
         users = list(get_user_model().objects.filter(is_active=True, role__in=STAFF_ROLES).prefetch_related(
             "townships", "settlements"))  # fmt: skip
-        url = reverse("monitoring:alert_list")
         own = run is not None and run.finished_at is not None and [r.pk for r in runs] == [run.pk]
         if not own and run is not None and run.finished_at is not None and any(r.pk == run.pk for r in runs):
             # Other runs are pending too: link to this run only when none of them stamped an alert.
@@ -80,8 +79,7 @@ def screening_alerts_notify(*, run: ScreeningRun | None = None) -> int:
                 if pending.pk != run.pk:
                     others |= Q(created_at__gte=pending.started_at, created_at__lte=pending.finished_at or now)
             own = not alerts.filter(others).exists()
-        if own:
-            url += f"?run={run.pk}"
+        url = None  # reversed for the first user told: loading the URL configuration takes a worker a second
         when = timezone.localtime(run.started_at if run is not None else now)
         sent = 0
         for user in users:
@@ -91,6 +89,8 @@ def screening_alerts_notify(*, run: ScreeningRun | None = None) -> int:
             count = sum(n for (t, s), n in groups.items() if t in townships or s in settlements)
             if not count:
                 continue
+            if url is None:
+                url = reverse("monitoring:alert_list") + (f"?run={run.pk}" if own else "")
             with override("zh-hans"):
                 sent += notify(
                     users=[user],

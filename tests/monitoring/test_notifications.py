@@ -100,3 +100,29 @@ def test_alerts_a_killed_run_left_are_announced_by_the_next_run(cast, yearly, dj
     with django_capture_on_commit_callbacks(execute=True):
         screen(as_of=AS_OF, full=True)
     assert notices().filter(user=cast.alice).count() == 1
+
+
+def test_a_run_still_running_is_left_to_its_own_notice(cast, yearly, django_capture_on_commit_callbacks):
+    """Another worker's run that is still running (its statement not committed, or committed a moment
+    ago) is not announced by a run that ends first: its alerts come with its own notice, counted once."""
+    from django.utils import timezone
+
+    running = ScreeningRun.objects.create(
+        mode=ScreeningRun.Mode.FULL, as_of=AS_OF, heartbeat_at=timezone.now(), started_at=timezone.now()
+    )
+    theirs = poor_household(cast.yangkou, cast.yangkou_site)
+    Alert.objects.create(household=theirs, rule="income_low", period=AS_OF, source=Alert.Source.SCREENING)
+    poor_household(cast.yangkou, cast.yangkou_site)
+    with django_capture_on_commit_callbacks(execute=True):
+        ours = screen(as_of=AS_OF)
+    assert ours.alerts_raised == 2  # one for each household (the other run's alert is of another period)
+    title = notices().get(user=cast.alice).title
+    assert "2" in title and "3" not in title
+    running.refresh_from_db()
+    assert running.notified_at is None
+    # The other run ends and sends its notice: its one alert, not ours again.
+    ScreeningRun.objects.filter(pk=running.pk).update(status=ScreeningRun.Status.FINISHED, finished_at=ours.started_at)
+    running.refresh_from_db()
+    assert screening_alerts_notify(run=running) >= 1
+    told = [n.title for n in notices().filter(user=cast.alice).order_by("pk")]
+    assert len(told) == 2 and "1" in told[1]

@@ -174,15 +174,16 @@ def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds 
     # (portal.months), so no household's latest month has to be found first (a window function
     # sorted the 12 million rows at a million households). Each row's net income is computed once,
     # as a float (summing numeric quotients cost more than reading the table). The expenses stay
-    # numeric (exact cents) but months without any are NULL to the sum: a numeric sum keeps a state
-    # of its own per household, and one for each of a million households outgrew the statement's
-    # memory and spilled the grouping to disk; only the households that spent get one now.
+    # numeric (exact cents) but only months with some are summed (FILTER, not NULLIF: a numeric sum
+    # makes its state at its first row, NULL or not): a numeric sum keeps a state of its own per
+    # household, and one for each of a million households outgrew the statement's memory and
+    # spilled the grouping to disk; only the households that spent get one now.
     # Per-capita income is each month's net income over that month's household size, averaged and
     # annualised.
     return f"""
     WITH ledger AS (
       SELECT l.household_id, l.period, l.month_index, l.household_size, CAST({net} AS DOUBLE PRECISION) AS net,
-        NULLIF(l.medical_expense, 0) AS medical_expense, NULLIF(l.schooling_expense, 0) AS schooling_expense
+        l.medical_expense, l.schooling_expense
       FROM monitoring_ledgerentry l
       WHERE l.month_index > %(last)s - 12 AND l.month_index <= %(last)s {restrict if changed_since else ""}
       {d.fence}
@@ -192,7 +193,8 @@ def ledger_rules_sql(d: Dialect, *, changed_since: bool, thresholds: Thresholds 
         SUM(CASE WHEN month_index = %(last)s THEN net END) AS last_income,
         SUM(CASE WHEN month_index >= %(last)s - %(base)s AND month_index < %(last)s THEN net END) AS base_income,
         COUNT(CASE WHEN month_index >= %(last)s - %(base)s AND month_index < %(last)s THEN 1 END) AS base_n,
-        SUM(medical_expense) AS medical, SUM(schooling_expense) AS schooling
+        SUM(medical_expense) FILTER (WHERE medical_expense <> 0) AS medical,
+        SUM(schooling_expense) FILTER (WHERE schooling_expense <> 0) AS schooling
       FROM ledger GROUP BY household_id
     ), annual AS (
       SELECT a.household_id AS hid, a.year, a.household_size AS size, {income.sql(thresholds, "a")} AS income,

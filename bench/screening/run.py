@@ -36,14 +36,14 @@ INSERT INTO monitoring_alert (household_id, rule, period, evidence, measure, sta
 SELECT hid, rule, period, evidence, measure, 'open', 'floor', now(), '' FROM (
   WITH ledger AS (
     SELECT household_id, period, month_index, household_size, CAST({NET} AS DOUBLE PRECISION) net,
-      NULLIF(medical_expense, 0) medical_expense, NULLIF(schooling_expense, 0) schooling_expense
+      medical_expense, schooling_expense
     FROM monitoring_ledgerentry WHERE month_index > {LAST} - 12 AND month_index <= {LAST} OFFSET 0),
   agg AS (
     SELECT household_id hid, MAX(period) period, COUNT(*) n, SUM(net / household_size) pc, MAX(household_size) size,
       SUM(net) FILTER (WHERE month_index = {LAST}) last_income,
       SUM(net) FILTER (WHERE month_index >= {LAST} - 3 AND month_index < {LAST}) base_income,
       COUNT(*) FILTER (WHERE month_index >= {LAST} - 3 AND month_index < {LAST}) base_n,
-      SUM(medical_expense) medical, SUM(schooling_expense) schooling
+      SUM(medical_expense) FILTER (WHERE medical_expense <> 0) medical, SUM(schooling_expense) FILTER (WHERE schooling_expense <> 0) schooling
     FROM ledger GROUP BY household_id),
   annual AS (
     SELECT DISTINCT ON (household_id) household_id hid, year, household_size size, {NET} income

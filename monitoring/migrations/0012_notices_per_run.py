@@ -22,7 +22,7 @@ def runs_told(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0010_screening_liveness_and_alert_notices"),
+        ("monitoring", "0011_objection_office"),
     ]
 
     operations = [

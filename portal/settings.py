@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exchange",
     "notifications",
+    "api",
     "portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -403,3 +407,37 @@ LOGGING = {
 ADMINS = [("admin", a) for a in env_list("ADMINS")]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+
+# The API for other systems (/api/v1/, api/, docs/api.md): the session for the portal's own pages,
+# a unit's token for systems; JSON only; rate-limited per token, per user and per address.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": ["api.access.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": os.environ.get("API_RATE_TOKEN", "120/min"),
+        "api_user": os.environ.get("API_RATE_USER", "300/min"),
+        "api_anon": os.environ.get("API_RATE_ANON", "20/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.base.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "广丰区易地扶贫搬迁后续扶持平台 接口",
+    "DESCRIPTION": "供区直部门和乡镇的系统调用；令牌由系统管理员创建。说明见 docs/api.md。",
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("exchange/", include("exchange.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/v1/", include("api.urls")),
     # The portal's own switch: Django's, plus the choice kept on the user (accounts.views.set_language).
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -39,7 +39,3 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
-
-
-class SessionAuthentication(authentication.SessionAuthentication):
-    """The portal's own session (its pages' scripts), with the CSRF check of any form."""

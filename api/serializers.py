@@ -118,6 +118,15 @@ class RosterSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
+class LedgerOutSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text=_("YYYY-MM"))
+    version = serializers.CharField(help_text=_("Fingerprint of the month as stored; send it back with PUT"))
+    exists = serializers.BooleanField()
+    household_size = serializers.IntegerField(required=False)
+    community_integration = serializers.CharField(required=False)
+    wage_income = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+
+
 # Writes ------------------------------------------------------------------------------------------
 
 
@@ -189,6 +198,13 @@ class RosterInSerializer(StrictSerializer):
     period = serializers.DateField(help_text=_("The date the department's data refers to"))
     title = serializers.CharField(max_length=100)
     rows = RosterRowInSerializer(many=True, allow_empty=False, max_length=20000)
+
+    def validate_period(self, value):
+        from django.utils import timezone
+
+        if value > timezone.localdate():  # as the upload form (monitoring.forms.RosterUploadForm)
+            raise serializers.ValidationError(_("The date cannot be in the future."))
+        return value
 
 
 class ReportInSerializer(StrictSerializer):

@@ -185,6 +185,7 @@ def _ledger_data(entry, period):
         "若该月在此期间被他人修改则拒绝（409），什么也不写。"
     ),
     request=s.LedgerInSerializer,
+    responses=s.LedgerOutSerializer,
 )
 class LedgerMonth(PortalAPIView):
     required_perms = {"GET": ["monitoring.view_ledgerentry"], "PUT": ["monitoring.add_ledgerentry"]}

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 NAMESPACES = [
     "accounts", "settlements", "relocation", "monitoring", "assistance", "programmes", "cadres", "dashboards",
-    "exchange", "notifications",
+    "exchange", "notifications", "api",
 ]  # fmt: skip
 DENIED = {403, 404}
 

@@ -40,7 +40,9 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    name = models.CharField(_("system name"), max_length=60, help_text=_("The system that uses it, e.g. 民政局低保系统."))
+    name = models.CharField(
+        _("system name"), max_length=60, help_text=_("The system that uses it, e.g. 民政局低保系统.")
+    )
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
     )

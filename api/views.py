@@ -219,7 +219,8 @@ class LedgerMonth(PortalAPIView):
                 current = LedgerEntry.objects.filter(household=household, period=period).first()
                 return Response({"detail": exc.messages[0], "current": _ledger_data(current, period)}, status=409)
             raise
-        return Response(_ledger_data(entry, period))
+        # Read back: the version is the month as stored (amounts with their two decimals).
+        return Response(_ledger_data(LedgerEntry.objects.get(pk=entry.pk), period))
 
 
 # Alerts and cases --------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ def test_a_visit_in_the_future_is_refused_by_the_services_rule(cast, client_of):
 
 def test_a_ledger_month_is_saved_and_a_stale_version_is_refused(cast, client_of):
     client = client_of(cast.alice)
+    put = lambda data: client.put(url, data, content_type="application/json")  # noqa: E731
     url = reverse("api:ledger_month", kwargs={"household_pk": cast.alice_household.pk, "month": "2026-01"})
     fresh = client.get(url).json()
     assert fresh["exists"] is False and fresh["version"] == ""
@@ -65,7 +66,7 @@ def test_a_ledger_month_is_saved_and_a_stale_version_is_refused(cast, client_of)
     entry = LedgerEntry.objects.get(household=cast.alice_household, period=datetime.date(2026, 1, 1))
     assert entry.wage_income == 3000 and entry.recorded_by == cast.alice
     # somebody else (or another system) read "" too, and saves after: refused, nothing written
-    stale = client.put(url, {"version": "", "wage_income": "1"}, content_type="application/json")
+    stale = put({"version": "", "wage_income": "1"})
     assert stale.status_code == 409
     assert "2026-01" in stale.json()["detail"] and stale.json()["current"]["version"] == saved.json()["version"]
     entry.refresh_from_db()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from monitoring.models import DepartmentRoster, MonitoringCase, RiskType
+from portal.validators import validate_date
 from relocation.idnumbers import mask_id_number, mask_phone
 from relocation.models import Member
 
@@ -131,11 +132,11 @@ class LedgerOutSerializer(serializers.Serializer):
 
 
 class VisitInSerializer(StrictSerializer):
-    visited_on = serializers.DateField(help_text=_("Visit date (YYYY-MM-DD)"))
+    visited_on = serializers.DateField(validators=[validate_date], help_text=_("Visit date (YYYY-MM-DD)"))
     findings = serializers.CharField(max_length=5000, help_text=_("What the visit found"))
     difficulties = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     other_visitors = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    next_visit_on = serializers.DateField(required=False, allow_null=True, default=None)
+    next_visit_on = serializers.DateField(validators=[validate_date], required=False, allow_null=True, default=None)
     member_employment = serializers.DictField(
         child=serializers.ChoiceField(choices=Member.Employment.choices),
         required=False,
@@ -175,7 +176,9 @@ class IdentifyInSerializer(StrictSerializer):
     object_type = serializers.ChoiceField(choices=MonitoringCase.ObjectType.choices)
     risk_types = serializers.ListField(child=serializers.ChoiceField(choices=RiskType.choices), min_length=1)
     discovery_channel = serializers.ChoiceField(choices=MonitoringCase.Channel.choices)
-    identified_at = serializers.DateField()
+    identified_at = serializers.DateField(
+        validators=[validate_date],
+    )
     notes = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     fast_lane = serializers.BooleanField(required=False, default=False)
 
@@ -195,7 +198,7 @@ class RosterRowInSerializer(serializers.Serializer):
 
 class RosterInSerializer(StrictSerializer):
     fact = serializers.ChoiceField(choices=DepartmentRoster.Fact.choices)
-    period = serializers.DateField(help_text=_("The date the department's data refers to"))
+    period = serializers.DateField(validators=[validate_date], help_text=_("The date the department's data refers to"))
     title = serializers.CharField(max_length=100)
     rows = RosterRowInSerializer(many=True, allow_empty=False, max_length=20000)
 
@@ -211,6 +214,6 @@ class ReportInSerializer(StrictSerializer):
     assignment = serializers.IntegerField(
         required=False, help_text=_("Your unit's assignment, if you file for several")
     )
-    period = serializers.DateField(help_text=_("First day of the reporting period"))
+    period = serializers.DateField(validators=[validate_date], help_text=_("First day of the reporting period"))
     text = serializers.CharField(max_length=5000, help_text=_("Progress made in this period"))
     figures = serializers.DictField(child=serializers.CharField(max_length=200), required=False, default=dict)

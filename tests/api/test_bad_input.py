@@ -126,3 +126,11 @@ def test_a_negative_amount_in_the_ledger(cast, alice):
     assert set(errors) == {"wage_income", "medical_expense"}
     assert all(_chinese(m) for messages in errors.values() for m in messages), errors
     assert not cast.alice_household.ledger_entries.exists()
+
+
+def test_a_date_outside_the_portals_range_is_refused_as_on_the_forms(alice, visit_url):
+    """portal.validators.validate_date: 1949 or later, at most ten years ahead, the forms' rule."""
+    response = alice.post(visit_url, {"visited_on": "1900-01-01", "findings": "x"}, content_type="application/json")
+    assert response.status_code == 400
+    assert "1949" in response.json()["errors"]["visited_on"][0]
+    assert not Visit.objects.exists()

@@ -562,7 +562,8 @@ def _check_households(
         ),
         key_of=lambda obj: obj["code"],
         gate=lambda obj: gate.allows(obj["township_id"], obj["settlement_id"]),
-        foreign_message=_("Household code %(key)s belongs to a household outside your area; it cannot be changed."),
+        # Say neither that the code exists nor where (issue 20, item 13).
+        foreign_message=_("Household code %(key)s is not in your area or does not exist: this row cannot be imported."),
         key_header="code",
     )
     if member_rows is None:
@@ -1061,7 +1062,7 @@ def _check_members(rows, analysis, gate, report, pending_codes: dict[str, int | 
         ),
         key_of=lambda obj: obj["id_number"],
         gate=member_gate,
-        foreign_message=_("ID number %(key)s is registered in a household outside your area; it cannot be changed."),
+        foreign_message=_("ID number %(key)s is not in your area or does not exist: this row cannot be imported."),
         key_header="id_number",
     )
 

@@ -65,9 +65,10 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
             "schooling", "in_school", "employment", "employer", "phone",
         ]  # fmt: skip
 
-    def __init__(self, *args, household: Household, **kwargs):
+    def __init__(self, *args, household: Household, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
+        self.user = user
         self.instance.household = household
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
@@ -79,8 +80,16 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
             raise ValidationError(exc.messages) from None
         clash = Member.objects.filter(id_number=number).exclude(pk=self.instance.pk)
         if clash.exists():
-            # Do not say which household: it may be in a township this user cannot see.
-            raise ValidationError(_("This ID number is already registered for another member."))
+            visible = (
+                self.user is not None and clash.filter(household__in=Household.objects.for_user(self.user)).exists()
+            )
+            if visible:
+                raise ValidationError(_("This ID number is already registered for another member in your area."))
+            # Say neither that the number exists nor where: it may be in a township this user cannot see.
+            raise ValidationError(
+                _("This ID number is not in your area or does not exist: it cannot be registered here."),
+                code="not_in_area",
+            )
         return number
 
     def clean_phone(self):

@@ -126,7 +126,7 @@ def household_edit(request, household_pk):
 @require_http_methods(["GET", "POST"])
 def member_create(request, household_pk):
     household = get_for_user_or_404(Household, request.user, pk=household_pk)
-    form = MemberForm(request.POST or None, household=household)
+    form = MemberForm(request.POST or None, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The member has been added."))
@@ -140,7 +140,7 @@ def member_create(request, household_pk):
 def member_edit(request, household_pk, member_pk):
     household = get_for_user_or_404(Household, request.user, pk=household_pk)
     member = get_for_user_or_404(Member, request.user, pk=member_pk, household=household)
-    form = MemberForm(request.POST or None, instance=member, household=household)
+    form = MemberForm(request.POST or None, instance=member, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The changes have been saved."))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import AccessLog, log_access
 from accounts.scope import get_for_user_or_404
 from exchange.export import export_filename, xlsx_response
+from portal import search
 from portal.pagination import paginate
 
 from .. import services
@@ -51,10 +52,24 @@ def _check(request, ledger, action):
         raise PermissionDenied
 
 
+def _filter_data(request):
+    """The list's filters from the URL, and its search term from the session (``s=``), never from ``?q=``.
+
+    A search may be a name or a phone: it is posted and kept out of URLs, as on the household list
+    (portal/search.py); a ``q`` left in an old link is ignored."""
+    data = request.GET.copy()
+    data.pop("q", None)
+    term = search.term_of(request)
+    if term:
+        data["q"] = term
+    return data
+
+
 def _filtered(request, ledger):
-    form = LedgerFilterForm(request.GET or None, ledger=ledger, user=request.user)
+    data = _filter_data(request)
+    form = LedgerFilterForm(data or None, ledger=ledger, user=request.user)
     queryset = ledger.queryset_for(request.user)
-    if request.GET:
+    if data:
         queryset = form.apply(queryset)
     return form, queryset
 
@@ -104,10 +119,13 @@ def ledger_index(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def ledger_list(request, ledger):
     ledger = _ledger(ledger)
     _check(request, ledger, "view")
+    if request.method == "POST":
+        # The filter form is posted: the search term goes to the session, the URL keeps only its key.
+        return redirect(f"{request.path}?{search.redirect_query(request)}")
     form, queryset = _filtered(request, ledger)
     page = paginate(request, queryset)
     columns = [c for c in ledger.columns if c.in_list]
@@ -477,11 +495,10 @@ def asset_income_edit(request, asset_pk):
 def asset_income_export(request):
     """Every asset's yearly income and its distribution over the eight uses, as inspectors read it."""
     ledger = LEDGERS["assets"]
-    form = LedgerFilterForm(request.GET or None, ledger=ledger, user=request.user)
+    data = _filter_data(request)
+    form = LedgerFilterForm(data or None, ledger=ledger, user=request.user)
     assets = (
-        form.apply(ledger.model.objects.for_user(request.user))
-        if request.GET
-        else ledger.model.objects.for_user(request.user)
+        form.apply(ledger.model.objects.for_user(request.user)) if data else ledger.model.objects.for_user(request.user)
     )
     incomes = (
         AssetIncome.objects.filter(asset__in=assets.values("pk"))

@@ -134,7 +134,8 @@ def test_an_id_number_of_another_township_is_refused_without_revealing_where(cas
     response = client_of(cast.alice).post(url, member_data(id_number=cast.bob_member.id_number))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "已登记" in body
+    # Neither that the number exists nor where (issue 20, item 13).
+    assert "不在您的辖区或不存在" in body and "已登记" not in body
     assert cast.bob_household.head_name not in body
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import AccessLog, log_access
 from accounts.scope import get_for_user_or_404
 from accounts.widgets import BootstrapFormMixin
 from portal.cache import background_available, background_unavailable_message
@@ -99,7 +100,7 @@ def sheet_kind_label(kind: str | None) -> str:
 @require_GET
 def import_detail(request, record_pk):
     record = get_for_user_or_404(ImportRecord, request.user, pk=record_pk)
-    errors = paginate(request, record.errors, per_page=50)
+    errors = paginate(request, _errors_for(request.user, record), per_page=50)
     hidden = sum(s.get("hidden", 0) for s in record.sheets if s.get("kind"))
     for sheet in record.sheets:  # "识别为": what the sheet was read as, in words (never "households")
         sheet["kind_label"] = sheet_kind_label(sheet.get("kind"))
@@ -228,12 +229,26 @@ def import_errors(request, record_pk):
     if not record.errors or not record.file:
         raise Http404
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbooks.error_workbook(record, spool)
+    full = request.user.can_see_personal_data()
+    written = workbooks.error_workbook(record, spool, errors=_errors_for(request.user, record), mask=not full)
+    # The rows as uploaded hold names, ID numbers and phones: every download is in the access log.
+    log_access(request.user, AccessLog.Action.EXPORT, record, rows=written,
+               detail="错误行工作簿" + ("" if full else "（已脱敏）"))  # fmt: skip
     spool.seek(0)
     stem = record.file_name.rsplit(".", 1)[0]
     return FileResponse(
         spool, as_attachment=True, filename=f"{stem}_{_('errors')}.xlsx", content_type=XLSX_CONTENT_TYPE
     )
+
+
+def _errors_for(user, record) -> list[dict]:
+    """The import's errors as ``user`` may read them: ID numbers and mobile numbers masked unless their
+    role may see full numbers (issue 20, item 10)."""
+    if user.can_see_personal_data():
+        return record.errors
+    from accounts.logging import mask_text
+
+    return [{k: mask_text(v) if isinstance(v, str) else v for k, v in e.items()} for e in record.errors]
 
 
 @login_required

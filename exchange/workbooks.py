@@ -86,11 +86,12 @@ def _instructions(kind: str, specs) -> list[str]:
     return [neutralise(line) for line in lines]
 
 
-def error_workbook(record, fileobj, *, errors=None) -> int:
+def error_workbook(record, fileobj, *, errors=None, mask: bool = False) -> int:
     """The invalid rows of an import as they were uploaded, with an added column naming each error.
 
-    ``errors`` replaces the record's own (the view passes them masked for the reader's role). The
-    upload is read again in a memory-capped child process, like every read of an upload.
+    ``errors`` replaces the record's own (the view passes them masked for the reader's role), and
+    ``mask`` masks every ID number and mobile number in the uploaded cells too (a reader not allowed
+    full numbers). The upload is read again in a memory-capped child process, like every read of an upload.
     """
     import shutil
     import tempfile
@@ -101,7 +102,7 @@ def error_workbook(record, fileobj, *, errors=None) -> int:
     with tempfile.TemporaryDirectory(prefix="portal-errors-") as folder:
         target = f"{folder}/errors.xlsx"
         written = sandbox.capped(
-            _write_error_workbook, record.file.path, record.file_name, record.sheets, errors, target
+            _write_error_workbook, record.file.path, record.file_name, record.sheets, errors, target, mask
         )
         with open(target, "rb") as made:
             shutil.copyfileobj(made, fileobj)
@@ -114,7 +115,18 @@ def join_messages(messages: list[str]) -> str:
     return "；".join(parts) + "。" if parts else ""
 
 
-def _write_error_workbook(path, file_name, sheet_reports, errors, target) -> int:
+def _masked_cell(value):
+    from accounts.logging import mask_text
+
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        masked = mask_text(str(value))
+        return value if masked == str(value) else masked
+    return value
+
+
+def _write_error_workbook(path, file_name, sheet_reports, errors, target, mask=False) -> int:
     messages = defaultdict(list)
     for error in errors:
         messages[(error["sheet"], error["row"])].append(f"{error['column']}：{error['message']}")
@@ -131,6 +143,8 @@ def _write_error_workbook(path, file_name, sheet_reports, errors, target) -> int
             if number == info["header_row"]:
                 header = [str(c) for c in cells]
             elif number in wanted:
+                if mask:
+                    cells = [_masked_cell(c) for c in cells]
                 rows.append([*cells, join_messages(messages[(name, number)]), number])
         columns = [*header, _("Errors"), _("Row in the uploaded file")]
         written += write_sheet(book, title=name, columns=columns, rows=rows, subtitle=file_name)

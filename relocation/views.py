@@ -118,6 +118,9 @@ def household_edit(request, household_pk):
     if request.method == "POST" and form.is_valid() and _saved(form, request.user):
         messages.success(request, _("The changes have been saved."))
         return redirect("relocation:household_detail", household_pk=household.pk)
+    if household.phone:
+        # The form shows the full phone: a look at personal data like "显示" (issue 20, item 10).
+        log_access(request.user, AccessLog.Action.UNMASK, household, detail="phone (edit form)")
     return render(request, "relocation/household_form.html", {"form": form, "household": household})
 
 
@@ -145,6 +148,8 @@ def member_edit(request, household_pk, member_pk):
         form.save()
         messages.success(request, _("The changes have been saved."))
         return redirect("relocation:household_detail", household_pk=household.pk)
+    # The form shows the full ID number and phone: a look at personal data like "显示" (issue 20, item 10).
+    log_access(request.user, AccessLog.Action.UNMASK, member, detail="id_number,phone (edit form)")
     return render(request, "relocation/member_form.html", {"form": form, "household": household, "member": member})
 
 
@@ -164,8 +169,12 @@ def member_identity(request, household_pk, member_pk):
 @require_GET
 def household_history(request, household_pk):
     household = get_for_user_or_404(Household, request.user, pk=household_pk)
+    full = request.user.can_see_personal_data()
+    if full:
+        # The history shows changed ID numbers and phones in full to this role: logged like "显示".
+        log_access(request.user, AccessLog.Action.UNMASK, household, detail="history")
     return render(
         request,
         "relocation/household_history.html",
-        {"household": household, "changes": changes_of(household, mask=not request.user.can_see_personal_data())},
+        {"household": household, "changes": changes_of(household, mask=not full)},
     )

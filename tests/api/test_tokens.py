@@ -151,3 +151,33 @@ def test_the_admin_makes_a_token_and_shows_the_key_once(cast, client_of):
     assert token.account.townships.get() == cast.yangkou
     page = client.get(reverse("admin:api_apitoken_change", args=[token.pk])).content.decode()
     assert key not in page
+
+
+def test_the_admin_revokes_a_token_and_its_next_call_gets_401(cast, client_of, client):
+    token, key = make_token(township=cast.yangkou)
+    assert client.get(reverse("api:household_list"), **bearer(key)).status_code == 200
+    admin = client_of(cast.admin)
+    assert admin.get(reverse("admin:api_apitoken_add")).status_code == 200
+    response = admin.post(
+        reverse("admin:api_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    # a token is revoked, never deleted: the access log keeps pointing at its account
+    assert admin.get(reverse("admin:api_apitoken_delete", args=[token.pk])).status_code == 403
+    client.logout()  # (client_of logs the same test client in)
+    assert client.get(reverse("api:household_list"), **bearer(key)).status_code == 401
+
+
+def test_the_admin_refuses_a_token_for_no_unit_or_two(cast, client_of):
+    admin = client_of(cast.admin)
+    expires = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    for units in ({}, {"township": cast.yangkou.pk, "department": cast.department.pk}):
+        response = admin.post(
+            reverse("admin:api_apitoken_add"),
+            {"name": "系统", "scopes": ["read"], "expires_at_0": expires, "expires_at_1": "00:00:00", **units},
+        )
+        assert response.status_code == 200  # the form again, with its error
+        assert "二者选一" in response.content.decode()
+    assert not ApiToken.objects.exists()

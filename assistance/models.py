@@ -417,7 +417,10 @@ class ProgressReport(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"assistance/reports/{instance.report_id}/{filename}"
+    """A random stored name (the original is kept in ``name`` for the download)."""
+    from portal.files import random_name
+
+    return random_name("assistance/reports", filename)
 
 
 class ReportAttachment(models.Model):

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from accounts.scope import get_for_user_or_404, scope_of
 from cadres.selectors import measure_defaults
 from exchange.export import xlsx_response
 from portal import search
+from portal.files import private_file_response
 from portal.pagination import paginate
 from portal.params import MAX_ID, int_param
 from relocation.idnumbers import mask_phone
@@ -869,7 +870,7 @@ def attachment_download(request, attachment_pk):
     attachment = get_object_or_404(
         ReportAttachment, pk=attachment_pk, report__in=ProgressReport.objects.for_user(request.user).values("pk")
     )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return private_file_response(attachment.file, as_attachment=True, filename=attachment.name)
 
 
 def _department_or_404(request, department_pk):

@@ -433,7 +433,10 @@ class Visit(models.Model):
 
 
 def visit_photo_path(instance, filename):
-    return f"visits/{instance.visit.visited_on:%Y/%m}/{instance.visit_id}-{filename}"
+    """A random name in a dated folder: neither the visit's id nor the original name can be guessed."""
+    from portal.files import random_name
+
+    return random_name(f"visits/{instance.visit.visited_on:%Y/%m}", filename)
 
 
 class VisitPhoto(models.Model):

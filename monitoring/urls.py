@@ -5,6 +5,7 @@ from . import procedure_views, views, views_income
 app_name = "monitoring"
 
 urlpatterns = [
+    path("photos/<int:visit_photo_pk>/", views.visit_photo, name="visit_photo"),
     path("alerts/", views.alert_list, name="alert_list"),
     path("alerts/<int:alert_pk>/", views.alert_detail, name="alert_detail"),
     path("visits/due/", views.visits_due, name="visits_due"),

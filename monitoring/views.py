@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import choose_single_place
 from accounts.scope import get_for_user_or_404, scope_of
 from exchange.export import export_filename, xlsx_response
+from portal.files import private_file_response
 from portal.pagination import paginate
 from portal.params import int_param
 from relocation.idnumbers import mask_id_number
@@ -756,3 +757,17 @@ def thresholds_list(request):
     changes = Thresholds.history.select_related("history_user").order_by("-history_date")[:30]
     runs = ScreeningRun.objects.order_by("-started_at")[:10] if scope_of(request.user).everything else []
     return render(request, "monitoring/thresholds_list.html", {"years": years, "changes": changes, "runs": runs})
+
+
+@login_required
+@require_GET
+def visit_photo(request, visit_photo_pk):
+    """A visit photo, only to those who may see the household (uploaded files are never served publicly)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import VisitPhoto
+
+    photo = get_object_or_404(
+        VisitPhoto, pk=visit_photo_pk, visit__household__in=Household.objects.for_user(request.user).values("pk")
+    )
+    return private_file_response(photo.image)

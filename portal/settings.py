@@ -166,6 +166,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Behind nginx: the internal location that serves MEDIA_ROOT (docs/operations.md). Views that checked
+# the reader's scope answer with X-Accel-Redirect to it; empty: Django streams the file (portal/files.py).
+PROTECTED_MEDIA_URL = os.environ.get("PROTECTED_MEDIA_URL", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

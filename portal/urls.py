@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -23,10 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are not served under /media/, not even in development: each kind has a view that
+# checks the reader's scope (portal/files.py; monitoring:visit_photo, settlements:hazard_photo...).
 
 # Chinese error pages in the portal's layout (portal/views.py; 404 and 403 use templates/404.html, 403.html).
 handler500 = "portal.views.server_error"

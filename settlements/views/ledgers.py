@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from accounts.models import AccessLog, log_access
 from accounts.scope import get_for_user_or_404
 from exchange.export import export_filename, xlsx_response
 from portal import search
+from portal.files import private_file_response
 from portal.pagination import paginate
 
 from .. import services
@@ -396,13 +396,7 @@ def hazard_photo_add(request, hazard_pk):
 def hazard_photo(request, hazard_pk, photo_pk):
     """The photo file itself, only to those who may see the hazard (media is never served publicly)."""
     photo = get_for_user_or_404(HazardPhoto, request.user, pk=photo_pk, hazard_id=hazard_pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(photo.image)
 
 
 @login_required

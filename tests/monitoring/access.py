@@ -95,7 +95,24 @@ def _markers(cast):
     return ["洋口户主周一 名单", "洋口镇监测站（矩阵）", "洋口异议内容"]
 
 
+def _visit_photo(cast):
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from monitoring.models import Visit, VisitPhoto
+
+    visit = Visit.objects.create(
+        household=cast.alice_household, visited_on=datetime.date(2025, 10, 8), findings="洋口回访标记",
+        next_visit_on=datetime.date(2026, 1, 8),
+    )  # fmt: skip
+    photo = VisitPhoto(visit=visit)
+    photo.image.save("门前.jpg", ContentFile(b"\xff\xd8\xff\xe0 not really a jpeg"), save=True)
+    return photo.pk
+
+
 FOREIGN_KWARGS = {
+    "visit_photo_pk": _visit_photo,
     "alert_pk": _alert,
     "case_pk": _case,
     "roster_pk": _roster,

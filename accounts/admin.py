@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -38,12 +39,34 @@ class PortalUserAdmin(UserAdmin):
         self.message_user(request, _("Users disabled; %(count)d open sessions ended.") % {"count": ended})
 
 
+def object_kind_name(label: str) -> str:
+    """The Chinese name of a logged object's kind ("relocation.household" → 搬迁户), else the label."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+class ObjectKindFilter(admin.SimpleListFilter):
+    """The access log filtered by the kind of object, named as the portal names it (issue 15)."""
+
+    title = _("object type")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        labels = AccessLog.objects.exclude(object_type="").values_list("object_type", flat=True).distinct()
+        return sorted(((label, object_kind_name(label)) for label in labels), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
     """Read-only: the access log is written by the portal and edited by nobody."""
 
-    list_display = ["at", "user", "action", "object_type", "object_id", "rows", "detail"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "user", "action", "object_kind", "object_id", "rows", "detail"]
+    list_filter = ["action", ObjectKindFilter]
     search_fields = ["user__username", "object_id", "detail"]
     date_hierarchy = "at"
 
@@ -55,6 +78,10 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_kind(self, obj):
+        return object_kind_name(obj.object_type) if obj.object_type else ""
 
 
 @admin.register(LoginSession)

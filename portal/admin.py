@@ -15,6 +15,8 @@ SECTIONS = {
 
 
 class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
+    search_help_text = pgettext_lazy("authenticator", "Search by the user's login name")
+
     def get_fieldsets(self, request, obj=None):
         return [(SECTIONS.get(title, title), options) for title, options in super().get_fieldsets(request, obj)]
 

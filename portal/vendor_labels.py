@@ -9,6 +9,7 @@ that Django stores in English as 可添加 搬迁户. The msgids are the English
 migrations see no change; the Chinese is in the root catalog (locale/).
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
@@ -119,6 +120,8 @@ LIBRARY_STRINGS = [
     gettext_noop("Periodic Tasks Using This Schedule"),
 ]
 
+HISTORY_NAME = pgettext_lazy("history model", "{} change history")
+
 _ACTIONS = {
     "add": pgettext_lazy("permission", "Can add %(model)s"),
     "change": pgettext_lazy("permission", "Can change %(model)s"),
@@ -170,5 +173,18 @@ def apply() -> None:
                 continue
             field.verbose_name = label
             field.help_text = help_text
+
+    # django-simple-history names its models "historical 搬迁户" with a string gettext never sees.
+    for model in apps.get_models():
+        base = getattr(model, "instance_type", None)
+        if base is not None and hasattr(model, "history_date"):
+            model._meta.verbose_name = format_lazy(HISTORY_NAME, base._meta.verbose_name)
+            model._meta.verbose_name_plural = format_lazy(HISTORY_NAME, base._meta.verbose_name_plural)
+        elif base is not None and hasattr(model, "m2m_history_id"):  # a many-to-many field's history
+            owner = base._meta.auto_created
+            fields = [f for f in owner._meta.many_to_many if f.remote_field.through is base] if owner else []
+            if fields:
+                name = format_lazy("{}（{}）", owner._meta.verbose_name, fields[0].verbose_name)
+                model._meta.verbose_name = model._meta.verbose_name_plural = format_lazy(HISTORY_NAME, name)
 
     Permission.__str__ = permission_label

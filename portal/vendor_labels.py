@@ -32,6 +32,9 @@ APP_NAMES = {
     "axes": _("Login lockout"),
     "django_otp": _("Second factor"),
     "otp_totp": _("Authenticator apps"),
+    "rest_framework": _("Data interface"),
+    "drf_spectacular": _("Interface description"),
+    "drf_spectacular_sidecar": _("Interface description pages"),
 }
 
 # django-otp's authenticator model: plain English strings in the library.

@@ -8,6 +8,7 @@ app_name = "api"
 urlpatterns = [
     path("households/", views.HouseholdList.as_view(), name="household_list"),
     path("households/<int:household_pk>/", views.HouseholdDetail.as_view(), name="household_detail"),
+    path("households/<int:household_pk>/members/<int:member_pk>/", views.MemberDetail.as_view(), name="member_detail"),
     path(
         "households/<int:household_pk>/members/<int:member_pk>/identity/",
         views.MemberIdentity.as_view(),

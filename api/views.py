@@ -102,6 +102,20 @@ class HouseholdDetail(PortalAPIView):
 
 @extend_schema(
     tags=["户"],
+    summary="家庭成员详情",
+    description="身份证号、电话脱敏；完整号码见 identity 接口。",
+    responses=s.MemberSerializer,
+)
+class MemberDetail(PortalAPIView):
+    required_perms = {"GET": ["relocation.view_member"]}
+
+    def get(self, request, household_pk, member_pk):
+        member = get_for_user_or_404(Member, request.user, pk=member_pk, household_id=household_pk)
+        return Response(s.MemberSerializer(member).data)
+
+
+@extend_schema(
+    tags=["户"],
     summary="显示成员完整身份证号和电话",
     description="与页面上的“显示”相同：仅限可查看完整个人信息的角色（令牌须有 personal 范围），每次查看记入访问日志。",
     responses=s.MemberIdentitySerializer,

@@ -28,6 +28,21 @@ def test_reads_never_carry_full_numbers_whatever_the_role(cast, client_of, who):
     assert member.id_number[:4] + "*" * 10 + member.id_number[-4:] in body
 
 
+def test_a_member_reads_masked(cast, client_of):
+    url = reverse(
+        "api:member_detail", kwargs={"household_pk": cast.alice_household.pk, "member_pk": cast.alice_member.pk}
+    )
+    data = client_of(cast.alice).get(url).json()
+    assert data["name"] == cast.alice_member.name
+    assert data["id_number"] != cast.alice_member.id_number and data["id_number"].endswith(
+        cast.alice_member.id_number[-4:]
+    )
+    wrong = reverse(
+        "api:member_detail", kwargs={"household_pk": cast.bob_household.pk, "member_pk": cast.alice_member.pk}
+    )
+    assert client_of(cast.alice).get(wrong).status_code == 404  # the member is looked up within its household
+
+
 @pytest.mark.parametrize(("who", "allowed"), [("alice", True), ("carol", True), ("frank", False)])
 def test_the_identity_endpoint_follows_the_role_and_is_logged(cast, client_of, who, allowed):
     user = getattr(cast, who)

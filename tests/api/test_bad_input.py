@@ -134,3 +134,30 @@ def test_a_date_outside_the_portals_range_is_refused_as_on_the_forms(alice, visi
     assert response.status_code == 400
     assert "1949" in response.json()["errors"]["visited_on"][0]
     assert not Visit.objects.exists()
+
+
+def test_a_session_write_without_the_csrf_token_is_refused(cast):
+    """The portal's own pages write with the session and its CSRF token; a foreign site's form cannot."""
+    from django.test import Client
+
+    from tests.auth import force_login
+
+    browser = force_login(Client(enforce_csrf_checks=True), cast.alice)
+    url = reverse("api:visit_create", kwargs={"household_pk": cast.alice_household.pk})
+    body = {"visited_on": timezone.localdate().isoformat(), "findings": "正常"}
+    response = browser.post(url, body, content_type="application/json")
+    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    assert not Visit.objects.exists()
+    # The portal's scripts send the CSRF cookie's value back in the X-CSRFToken header: then it is recorded.
+    from django.conf import settings
+
+    from monitoring.models import Thresholds
+
+    if not Thresholds.for_date(timezone.localdate()):
+        from tests.monitoring.helpers import thresholds
+
+        thresholds(timezone.localdate().year)
+    secret = "k" * 32
+    browser.cookies[settings.CSRF_COOKIE_NAME] = secret
+    response = browser.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=secret)
+    assert response.status_code == 201, response.json()

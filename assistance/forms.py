@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import PlaceInScopeMixin
 from accounts.models import Department
@@ -254,7 +255,9 @@ def check_attachments(files) -> list:
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):
-    action = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Send back"))])
+    action = forms.ChoiceField(
+        label=pgettext_lazy("report review", "Decision"), choices=[("accept", _("Accept")), ("return", _("Send back"))]
+    )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

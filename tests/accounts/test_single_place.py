@@ -30,3 +30,31 @@ def test_township_staff_find_their_one_township_chosen(url_name, cast, client_of
 def test_a_district_head_keeps_all(cast, client_of):
     page = client_of(cast.frank).get(reverse("relocation:household_list")).content.decode()
     assert "全部" in _select(page, "township")
+
+
+# Every list filter with a township or site field, with a user of one township (alice: 洋口镇, whose
+# one site is 洋口安置小区) or of one site (carol): the place stands chosen, no 全部 above it.
+FILTERS = [
+    ("relocation:household_list", "township", "alice"),
+    ("relocation:household_list", "settlement", "carol"),
+    ("monitoring:alert_list", "township", "alice"),
+    ("monitoring:alert_list", "settlement", "carol"),
+    ("monitoring:visits_overdue", "township", "alice"),
+    ("monitoring:income_unknown", "township", "alice"),
+    ("monitoring:annual_income_list", "township", "alice"),
+    ("settlements:maintenance_list", "settlement", "carol"),
+    *[
+        (f"programmes:{name}_list", "settlement", "alice")
+        for name in ("workshop", "relief", "loan", "product", "sales", "benefit", "project", "training", "record")
+    ],
+]
+
+
+@pytest.mark.parametrize(("url_name", "name", "who"), FILTERS)
+def test_every_list_filter_chooses_the_one_place(url_name, name, who, cast, client_of):
+    response = client_of(getattr(cast, who)).get(reverse(url_name))
+    assert response.status_code == 200
+    place = cast.yangkou if name == "township" else cast.yangkou_site
+    select = _select(response.content.decode(), name)
+    assert select.count("<option") == 1, select
+    assert f'value="{place.pk}"' in select

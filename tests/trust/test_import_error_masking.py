@@ -81,3 +81,15 @@ def test_an_edit_form_and_the_history_showing_full_numbers_are_logged(cast, clie
         after = AccessLog.objects.filter(user=cast.alice, action=AccessLog.Action.UNMASK).count()
         assert after == before + 1, url
     assert member.id_number in client.get(pages[0]).content.decode()  # full, and logged: the test can fail
+
+
+def test_the_admins_change_and_history_pages_of_a_member_are_logged(cast, client_of):
+    client = client_of(cast.admin)
+    for name, obj in (("relocation_member", cast.alice_member), ("relocation_household", cast.alice_household)):
+        for page in ("change", "history"):
+            before = AccessLog.objects.filter(user=cast.admin, action=AccessLog.Action.UNMASK).count()
+            response = client.get(reverse(f"admin:{name}_{page}", args=[obj.pk]))
+            assert response.status_code == 200, (name, page)
+            after = AccessLog.objects.filter(user=cast.admin, action=AccessLog.Action.UNMASK)
+            assert after.count() == before + 1, (name, page)
+            assert after.latest("at").object_id == str(obj.pk)

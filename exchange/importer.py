@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import errno
 import gc
+import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Callable
@@ -292,13 +293,38 @@ def _refuse_wrong_kind(head: list, specs: list[Spec], found) -> None:
             raise reader.BadFile(national_message())
 
 
-def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analysis, progress, mappings=None) -> tuple:
-    """Find the header and parse every data row of one sheet: (spec, rows) or (None, [])."""
+# Rows converted at a time: the reader holds one chunk of Python rows, never a whole sheet's.
+CHUNK_ROWS = 32_768
+
+
+def _read_sheet(
+    path, info: reader.SheetInfo, specs: list[Spec], analysis: Analysis, progress, mappings=None, sink=None
+) -> tuple:
+    """Find the header and parse every data row of one sheet: (spec, rows, columns) or (None, [], None).
+
+    The rows are taken and converted a chunk at a time. With ``sink``, each chunk's converted
+    columns go to ``sink(outputs)`` as they are made (the capped child hands them to its
+    parent) and the result is (spec, _SheetRead, None): the parent rebuilds rows and columns.
+    """
     report = SheetReport(name=info.name, hidden=len(info.hidden_rows))
     analysis.sheets.append(report)
+    with _reading(info):
+        opened = reader.sheet_rows(path, info.name)
+        first_number, rows = opened.__enter__()
     try:
-        first_number, data = reader.read_rows(path, info.name)
+        return _read_rows(first_number, rows, info, report, specs, analysis, progress, mappings, sink)
+    finally:
+        opened.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _reading(info: reader.SheetInfo):
+    """A library's failure while reading the sheet: the memory budget, or a damaged file."""
+    try:
+        yield
     except MemoryError:  # the capped child's budget: exchange.sandbox says so
+        raise
+    except reader.BadFile:
         raise
     except Exception as exc:
         from . import sandbox
@@ -307,7 +333,25 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
             raise MemoryError from exc  # the library's own words for the same budget
         message = _("Sheet “%(sheet)s” cannot be read; the file may be damaged.") % {"sheet": info.name}
         raise reader.BadFile(message) from None
-    head = [(first_number + i, cells) for i, cells in enumerate(data[:30])]
+
+
+@dataclass
+class _SheetRead:
+    """What the child says of a sheet besides its cells (which it sent in chunks)."""
+
+    sheet: str
+    first: int
+    headers: dict
+    attrs: list
+    keep: list
+    bad_cells: dict
+    rebuild: bool  # rows must be built one by one (bad cells dropped, or a required column missing)
+
+
+def _read_rows(first_number, rows, info, report, specs, analysis, progress, mappings, sink) -> tuple:
+    with _reading(info):
+        head_cells = list(itertools.islice(rows, 30))
+    head = [(first_number + i, cells) for i, cells in enumerate(head_cells)]
     found = find_header(head, specs)
     _refuse_wrong_kind(head, specs, found)
     if found is None:
@@ -332,25 +376,91 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
     ]
     missing = [c for c in spec.required if c.attr not in headers]
     # Rows come one per sheet row, blank ones included, so a row's Excel number is its position.
-    data = data[position + 1 :]
     first = header_number + 1
     width = max(mapping) + 1
-    if data and min(map(len, data)) < width:
+    attrs = list(mapping.values())
+    columns = [(index, attr, spec.column(attr)) for index, attr in mapping.items()]
+    required_message = _("This cell is required.")
+    formula_message = _("The formula cell has no computed result; paste it as a value.")
+    keep_all: list[bool] = []
+    outputs_all: list[list] = [[] for _a in attrs]
+    bad_cells: dict[int, list[str]] = defaultdict(list)
+    pending = head_cells[position + 1 :]
+    del head, head_cells
+    offset = 0  # of the chunk's first row from ``first``
+    while True:
+        with _reading(info):
+            data = list(itertools.islice(rows, CHUNK_ROWS - len(pending)))
+        if pending:
+            data[:0] = pending
+            pending = []
+        if not data:
+            break
+        keep, outputs = _convert_chunk(
+            data, info, analysis, first, offset, width, columns, headers, bad_cells, required_message, formula_message
+        )
+        del data
+        keep_all += keep
+        if sink is not None:
+            sink(outputs)
+        else:
+            for whole, part in zip(outputs_all, outputs, strict=True):
+                whole += part
+        offset += len(keep)
+        if progress:
+            progress("read", offset, offset)
+    keep = keep_all
+    if missing:
+        sheet = info.name
+        for j, kept in enumerate(keep):
+            if kept:
+                for column in missing:
+                    message = _("The sheet has no column “%(c)s”.") % {"c": column.header}
+                    analysis.error(sheet, first + j, column.header, message)
+    report.rows = sum(keep)
+    bad_cells = dict(bad_cells)
+    if sink is not None:
+        return spec, _SheetRead(info.name, first, headers, attrs, keep, bad_cells, bool(bad_cells or missing)), None
+    columns = Columns(info.name, first, headers, attrs, keep, outputs_all)
+    return spec, _rows_of(columns, bad_cells, bool(bad_cells or missing)), columns
+
+
+def _rows_of(columns: Columns, bad_cells: dict, rebuild: bool) -> list:
+    if not rebuild:
+        return columns.rows()
+    parsed = []
+    sheet, first, headers, attrs = columns.sheet, columns.first, columns.headers, columns.attrs
+    for j, values in enumerate(zip(*columns.outputs, strict=True)):
+        if not columns.keep[j]:
+            continue
+        row = Row(sheet, first + j, dict(zip(attrs, values, strict=True)), headers)
+        for attr in bad_cells.get(j, ()):
+            del row.values[attr]  # an unreadable cell has no value to check further
+        parsed.append(row)
+    return parsed
+
+
+def _convert_chunk(
+    data, info, analysis, first, offset, width, columns, headers, bad_cells, required_message, formula_message
+) -> tuple[list, list]:
+    """Convert one chunk of rows (``offset`` rows after ``first``); record its cell errors in order."""
+    if min(map(len, data)) < width:
         data = [cells + [""] * (width - len(cells)) if len(cells) < width else cells for cells in data]
     # A row whose cells are all falsy may still hold a 0; check those few cell by cell.
     keep = [filled or not all(map(is_blank, cells)) for filled, cells in zip(map(any, data), data, strict=True)]
-
-    attrs = list(mapping.values())
     outputs = []
     problems = []  # (row position, column position, header, message)
-    required_message = _("This cell is required.")
     # Formula cells saved without their computed value read as blank: say so, not "required".
-    formula_at = {(r - first, c) for r, c in info.formula_cells if 0 <= r - first < len(data) and c in mapping}
-    formula_message = _("The formula cell has no computed result; paste it as a value.")
+    start = first + offset
+    indexes = {index for index, _a, _c in columns}
+    formula_at = (
+        {(r - start, c) for r, c in info.formula_cells if 0 <= r - start < len(data) and c in indexes}
+        if info.formula_cells
+        else set()
+    )
     for j, _c in formula_at:
         keep[j] = True
-    for position_in_row, (index, attr) in enumerate(mapping.items()):
-        column = spec.column(attr)
+    for position_in_row, (index, attr, column) in enumerate(columns):
         out, special = _convert_column(list(map(operator.itemgetter(index), data)), column.parse)
         for j in sorted(j for j, c in formula_at if c == index and out[j] is None):
             problems.append((j, position_in_row, headers[attr], formula_message))
@@ -361,41 +471,20 @@ def _read_sheet(path, info: reader.SheetInfo, specs: list[Spec], analysis: Analy
             elif value.__class__ is _Bad and keep[j]:
                 problems.append((j, position_in_row, headers[attr], str(value)))
         outputs.append(out)
-        if progress:
-            progress("read", position_in_row + 1, len(mapping))
-
     # A row of spaces only is blank too: it shows up as a row whose every required cell is empty.
     # So is a filler row whose text lies only outside the recognised columns (合计, 填表人…).
     suspects = {j for j, _p, _h, message in problems if message is required_message} - {j for j, _c in formula_at}
     for j in suspects:
         cells = data[j]
-        if all(is_blank(cells[i]) for i in mapping):
+        if all(is_blank(cells[i]) for i in indexes):
             keep[j] = False
-    bad_cells: dict[int, list[str]] = defaultdict(list)
+    attrs = [attr for _i, attr, _c in columns]
     for j, position_in_row, header, message in sorted(problems, key=lambda p: (p[0], p[1])):
         if keep[j]:
-            analysis.error(info.name, first + j, header, message)
+            analysis.error(info.name, start + j, header, message)
             if message is not required_message:
-                bad_cells[j].append(attrs[position_in_row])
-    del data
-    columns = Columns(info.name, first, headers, attrs, keep, outputs)
-    if not bad_cells and not missing:
-        parsed = columns.rows()
-    else:
-        parsed = []
-        sheet = info.name
-        for j, values in enumerate(zip(*outputs, strict=True)):
-            if not keep[j]:
-                continue
-            row = Row(sheet, first + j, dict(zip(attrs, values, strict=True)), headers)
-            for attr in bad_cells.get(j, ()):
-                del row.values[attr]  # an unreadable cell has no value to check further
-            for column in missing:
-                message = _("The sheet has no column “%(c)s”.") % {"c": column.header}
-                analysis.error(sheet, first + j, column.header, message)
-            parsed.append(row)
-    report.rows = len(parsed)
-    return spec, parsed, columns
+                bad_cells[offset + j].append(attrs[position_in_row])
+    return keep, outputs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -897,6 +986,8 @@ def _diff(
     names["_site_kind"] = "_site_kind"
     empties = {names[a]: _empty(model, a) for a in attrs}
     fetched = sorted(set(attrs) | set(extra))
+    # The preview shows the first few rows of each action: count them here, not per row in _sample.
+    sampled = {a: sum(1 for x in report.samples if x["action"] == a) for a in ("new", "changed")}
     for chunk in _chunks(keys, _key_batch()):
         existing = {key_of(obj): obj for obj in fetch(chunk, fetched)}
         for k in chunk:
@@ -908,7 +999,9 @@ def _diff(
                     on_create(values)
                 analysis.creates[kind].append(values)
                 report.new += 1
-                _sample(model, report, row, "new", [(a, None, v) for a, v in row.values.items() if v is not None])
+                if sampled["new"] < MAX_SAMPLES:
+                    sampled["new"] += 1
+                    _sample(model, report, row, "new", [(a, None, v) for a, v in row.values.items() if v is not None])
                 result[k] = None
                 continue
             if not gate(obj):
@@ -928,9 +1021,11 @@ def _diff(
             if changes:
                 analysis.updates[kind].append((obj["pk"], changes, values))
                 report.updated += 1
-                attr_of = {names[a]: a for a in row.values}
-                _sample(model, report, row, "changed",
-                        [(attr_of.get(n, n), obj.get(attr_of.get(n, n)), v) for n, v in changes.items()])  # fmt: skip
+                if sampled["changed"] < MAX_SAMPLES:
+                    sampled["changed"] += 1
+                    attr_of = {names[a]: a for a in row.values}
+                    shown = [(attr_of.get(n, n), obj.get(attr_of.get(n, n)), v) for n, v in changes.items()]
+                    _sample(model, report, row, "changed", shown)
             else:
                 report.unchanged += 1
             result[k] = obj["pk"]
@@ -1206,39 +1301,50 @@ def read(path, *, kind: str, progress: Progress | None = None, mappings=None) ->
 
     if progress:
         progress("read", 0, 1)
+    chunks: dict[int, list[list]] = {}
+
+    def received(chunk):
+        """A chunk of a sheet's converted columns from the child, appended to that sheet's."""
+        number, outputs = chunk
+        if number not in chunks:
+            chunks[number] = [[] for _o in outputs]
+        for whole, part in zip(chunks[number], outputs, strict=True):
+            whole += part
+
     with _no_cyclic_gc():
-        state = sandbox.capped(_read_for_parent, str(path), kind, mappings)
-        parsed = _from_child(state)
+        state = sandbox.capped(_read_for_parent, str(path), kind, mappings, on_chunk=received)
+        parsed = _from_child(state, chunks)
     if progress:
         progress("read", 1, 1)
     return parsed
 
 
 def _read_for_parent(path: str, kind: str, mappings=None) -> tuple:
-    """In the child: the parsed workbook, compact when every cell parsed (the rows are rebuilt from
-    the columns, as exchange.parsed does: a few long lists pickle many times faster than rows)."""
+    """In the child: the analysis and what each sheet holds besides its cells; the cells go to the
+    parent chunk by chunk as they are converted (exchange.sandbox.emit), as a few long lists per
+    chunk (which pickle many times faster than rows)."""
+    from . import sandbox
+
     with _no_cyclic_gc():
-        parsed = _read(path, kind=kind, mappings=mappings)
-    if parsed.analysis.error_count:
-        return ("full", parsed)
-    sheets = [(k, i, (c.sheet, c.first, c.headers, c.attrs, c.keep, c.outputs)) for k, i, c in parsed.columns]
-    return ("columns", parsed.analysis, sheets)
+        parsed = _read(path, kind=kind, mappings=mappings, sink=sandbox.emit)
+    return parsed.analysis, parsed.columns
 
 
-def _from_child(state: tuple) -> Parsed:
-    if state[0] == "full":
-        return state[1]
-    _tag, analysis, sheets = state
+def _from_child(state: tuple, chunks: dict) -> Parsed:
+    analysis, sheets = state
     by_kind: dict[str, list] = defaultdict(list)
     columns = []
-    for kind, index, cells in sheets:
-        sheet_columns = Columns(*cells)
+    for number, (kind, index, meta) in enumerate(sheets):
+        outputs = chunks.pop(number, None) or [[] for _a in meta.attrs]
+        sheet_columns = Columns(meta.sheet, meta.first, meta.headers, meta.attrs, meta.keep, outputs)
         columns.append((kind, index, sheet_columns))
-        by_kind[kind].append((analysis.sheets[index], sheet_columns.rows()))
+        by_kind[kind].append((analysis.sheets[index], _rows_of(sheet_columns, meta.bad_cells, meta.rebuild)))
     return Parsed(analysis, by_kind, columns)
 
 
-def _read(path, *, kind: str, progress: Progress | None = None, mappings=None) -> Parsed:
+def _read(path, *, kind: str, progress: Progress | None = None, mappings=None, sink=None) -> Parsed:
+    """With ``sink``, ``Parsed.columns`` holds each sheet's _SheetRead and ``by_kind`` nothing: the
+    cells went to ``sink((number of the sheet among those read, outputs))``."""
     sheets = reader.inspect(path)
     all_specs = _specs()
     specs = [all_specs[k] for k in ACCEPTS[kind]]
@@ -1246,10 +1352,16 @@ def _read(path, *, kind: str, progress: Progress | None = None, mappings=None) -
     by_kind: dict[str, list[tuple[SheetReport, list[Row]]]] = defaultdict(list)
     columns: list[tuple[str, int, Columns]] = []
     for info in sheets:
-        spec, rows, cols = _read_sheet(path, info, specs, analysis, progress, mappings)
+        number = len(columns)
+        sheet_sink = (lambda outputs, number=number: sink((number, outputs))) if sink else None
+        spec, rows, cols = _read_sheet(path, info, specs, analysis, progress, mappings, sheet_sink)
         if spec is not None:
-            by_kind[spec.kind].append((analysis.sheets[-1], rows))
-            columns.append((spec.kind, len(analysis.sheets) - 1, cols))
+            if sink is None:
+                by_kind[spec.kind].append((analysis.sheets[-1], rows))
+                columns.append((spec.kind, len(analysis.sheets) - 1, cols))
+            else:
+                by_kind[spec.kind].append((analysis.sheets[-1], []))
+                columns.append((spec.kind, len(analysis.sheets) - 1, rows))
     if not any(by_kind.values()):
         names = "、".join(str(s.title) for s in specs)
         raise reader.BadFile(

@@ -7,6 +7,7 @@ with a message a township clerk can act on; it comes in well under a second beca
 read only the zip directory and stream the sheet XML once, without building it in memory.
 """
 
+import contextlib
 import re
 import zipfile
 import zlib
@@ -375,18 +376,26 @@ def iter_rows(path: str | Path, sheet_name: str) -> Iterator[tuple[int, list]]:
         workbook.close()
 
 
-def read_rows(path: str | Path, sheet_name: str) -> tuple[int, list[list]]:
-    """(Excel number of the first row, every row's cells from column A), blank rows included.
+@contextlib.contextmanager
+def sheet_rows(path: str | Path, sheet_name: str):
+    """(Excel number of the first row, an iterator over every row's cells from column A), blank
+    rows included, as a context manager.
 
-    One call into python-calamine for the whole sheet: a generator over 400,000 rows cost more
-    than the parse itself.
+    python-calamine parses the sheet into its own compact cells at once, but makes the Python
+    lists row by row as they are taken (take them in chunks with ``itertools.islice``, at C speed):
+    the reader never holds a whole sheet of Python lists, which were most of its memory.
     """
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
     try:
-        # Without skipping the empty area the rows start at A1, so positions are Excel's numbers.
-        return 1, workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        first_row, first_col = sheet.start or (0, 0)
+        rows = iter(sheet.iter_rows())
+        if first_col:
+            pad = [""] * first_col
+            rows = (pad + row for row in rows)
+        yield first_row + 1, rows
     finally:
         workbook.close()
 

@@ -6,6 +6,9 @@ child with ``RLIMIT_AS`` set to what the parent already maps plus ``EXCHANGE_REA
 (500 MB by default): a file that needs more is refused with a message, and the child's death
 touches nothing else. The child does no database or cache work; it returns its result pickled
 through a temporary file and exits with ``os._exit`` (no atexit handler, no connection closed).
+A reader that streams hands its rows over as it goes (:func:`emit`, a pickle per chunk appended
+to a second file), so the child never holds a whole sheet's Python rows: the parent reads the
+chunks back, one at a time, only once the child has exited cleanly.
 
 ``os.fork`` rather than multiprocessing: a Celery prefork worker's process is a daemon, and a
 daemon may not start multiprocessing children. The child's peak resident memory (``ru_maxrss``
@@ -74,20 +77,32 @@ def near_limit(margin: int = 32 * 1024 * 1024) -> bool:
     return limit != resource.RLIM_INFINITY and _status_kb("VmPeak") * 1024 >= limit - margin
 
 
-def capped(func, *args, **kwargs):
+def emit(obj) -> None:
+    """Hand ``obj`` (a chunk of rows) to the parent now: ``on_chunk(obj)`` of :func:`capped`."""
+    _local.sink(obj)
+
+
+def capped(func, *args, on_chunk=None, **kwargs):
     """``func(*args, **kwargs)`` in a memory-capped child; its result, or its exception re-raised.
 
-    Raises the reader's BadFile when the child runs out of its memory or dies.
+    What ``func`` passes to :func:`emit` reaches ``on_chunk`` in the parent, in order, before the
+    result is returned (and never when the child failed). Raises the reader's BadFile when the
+    child runs out of its memory or dies.
     """
     from .reader import BadFile
 
     if not enabled():
-        return func(*args, **kwargs)
+        _local.sink = on_chunk
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _local.sink = None
     run = Run(baseline_kb=_status_kb("VmRSS"))
     _local.run = run
     address_space = _status_kb("VmSize") * 1024 + budget_bytes()
     with tempfile.TemporaryDirectory(prefix="portal-read-") as folder:
         out = os.path.join(folder, "result.pickle")
+        chunks = os.path.join(folder, "chunks.pickle")
         pid = os.fork()
         if pid == 0:  # the child
             code = 0
@@ -96,7 +111,9 @@ def capped(func, *args, **kwargs):
                 resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
                 _local.in_child = True
                 try:
-                    result = ("ok", func(*args, **kwargs))
+                    with open(chunks, "wb") as sink:
+                        _local.sink = lambda obj: pickle.dump(obj, sink, protocol=pickle.HIGHEST_PROTOCOL)
+                        result = ("ok", func(*args, **kwargs))
                 except MemoryError:
                     result = ("memory", None)
                 except BadFile as exc:
@@ -123,6 +140,10 @@ def capped(func, *args, **kwargs):
             try:
                 with open(out, "rb") as handle:
                     outcome = pickle.load(handle)  # noqa: S301 - written by our own child just now
+                if outcome[0] == "ok" and on_chunk is not None:
+                    with open(chunks, "rb") as handle:
+                        while handle.peek(1):
+                            on_chunk(pickle.load(handle))  # noqa: S301 - our own child's chunks
             except (OSError, EOFError, pickle.UnpicklingError, MemoryError):
                 outcome = None
     if outcome is None:

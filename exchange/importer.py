@@ -390,7 +390,7 @@ def _read_rows(first_number, rows, info, report, specs, analysis, progress, mapp
     offset = 0  # of the chunk's first row from ``first``
     while True:
         with _reading(info):
-            data = list(itertools.islice(rows, CHUNK_ROWS - len(pending)))
+            data = list(itertools.islice(rows, max(0, CHUNK_ROWS - len(pending))))
         if pending:
             data[:0] = pending
             pending = []

@@ -16,7 +16,8 @@ def small_chunks(settings, tmp_path, monkeypatch):
 
 
 def preview(user, path):
-    return services.import_preview(record=services.import_upload(user=user, uploaded_file=upload(path), kind="households"))
+    record = services.import_upload(user=user, uploaded_file=upload(path), kind="households")
+    return services.import_preview(record=record)
 
 
 def roster(tmp_path, households: int, members_each: int = 2, *, blank_after: int | None = None):
@@ -24,7 +25,7 @@ def roster(tmp_path, households: int, members_each: int = 2, *, blank_after: int
     member_rows = [MEMBER_HEADER]
     for i in range(households):
         for k in range(members_each):
-            member_rows.append(member_row(f"GF-S-{i:03d}", name=f"成员{i}-{k}", relation="户主" if k == 0 else "子女"))
+            member_rows.append(member_row(f"GF-S-{i:03d}", name=f"成员{i}-{k}", relation="户主" if k == 0 else "配偶"))
     if blank_after is not None:
         member_rows.insert(blank_after, [None] * len(MEMBER_HEADER))
     return house_rows, member_rows
@@ -37,6 +38,7 @@ def test_a_roster_read_in_many_chunks_commits_every_row(cast, tmp_path, settings
     house_rows, member_rows = roster(tmp_path, 9, blank_after=6)
     path = build(tmp_path / "roster.xlsx", {"花名册": house_rows, "成员": member_rows})
     record = preview(cast.alice, path)
+    assert record.message == ""
     assert (record.status, record.rows_total, record.rows_new, record.rows_invalid) == ("previewed", 27, 27, 0)
     if in_child:
         assert sandbox.last().outcome == "ok"

@@ -53,7 +53,10 @@
       axisLabel: { interval: 0, hideOverlap: true, width: narrow ? 72 : 140, overflow: "truncate" }
     };
     var valueAxis = { type: "value", minInterval: 1 };
-    if (spec.horizontal) {
+    // On a phone, names that would have to slant stand beside horizontal bars instead: a slanted
+    // first name runs past the canvas's left edge, which containLabel does not prevent.
+    var horizontal = spec.horizontal || (narrow && labels.length > 3);
+    if (horizontal) {
       categoryAxis.inverse = true;
       base.xAxis = valueAxis;
       base.yAxis = categoryAxis;

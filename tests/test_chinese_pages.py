@@ -4,7 +4,8 @@ for English.
 
 The crawl uses the test client (fast): each role signs in, opens every link of its main menu and
 then every same-host link on those pages (one level, GET only). The visible text is the page with
-its tags, scripts, styles and attributes removed.
+its tags, scripts, styles and attributes removed, but with the placeholders and button captions
+that show on it.
 """
 
 import re
@@ -77,6 +78,11 @@ class _Text(HTMLParser):
             self._skip += 1
         if tag == "nav":
             self._nav += 1
+        # What an attribute shows on the page: a field's placeholder, a button's caption.
+        if attrs.get("placeholder") and not self._skip:
+            self.parts.append(attrs["placeholder"])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.parts.append(attrs["value"])
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
             if self._nav:

@@ -124,6 +124,35 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+# The data functions of migrations that put rows or database objects in place (departments, tasks,
+# thresholds, schedules, triggers): idempotent, run again after a flush with today's models. The
+# others change existing rows once (backfills) and are never run again: on an emptied database they
+# have nothing to do, and a later migration may have removed a field they read.
+# tests/portal/test_seeded_data.py fails on a data function that is in neither list.
+PORTAL_APPS = {
+    "accounts",
+    "settlements",
+    "relocation",
+    "monitoring",
+    "assistance",
+    "programmes",
+    "cadres",
+    "dashboards",
+    "exchange",
+    "notifications",
+    "api",
+    "portal",
+}
+SEEDING_FUNCTIONS = {"seed", "schedule", "create_trigger", "assign_townships", "apply_rule"}
+BACKFILL_FUNCTIONS = {
+    "close_open_overdue_alerts",
+    "forward",
+    "mark_existing_alerts_notified",
+    "runs_told",
+    "set_resettlement",
+}
+
+
 def _reseed() -> None:
     """Run again every data migration of the portal's apps (they are idempotent) and the role groups."""
     from django.apps import apps
@@ -138,21 +167,10 @@ def _reseed() -> None:
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
         create_permissions(config, verbosity=0)
-    ours = {
-        "accounts",
-        "settlements",
-        "relocation",
-        "monitoring",
-        "assistance",
-        "programmes",
-        "dashboards",
-        "exchange",
-        "notifications",
-    }
     loader = MigrationLoader(connection, ignore_no_migrations=True)
-    for key in sorted(k for k in loader.disk_migrations if k[0] in ours):
+    for key in sorted(k for k in loader.disk_migrations if k[0] in PORTAL_APPS):
         for operation in loader.disk_migrations[key].operations:
-            if isinstance(operation, RunPython):
+            if isinstance(operation, RunPython) and operation.code.__name__ in SEEDING_FUNCTIONS:
                 with connection.schema_editor() as editor:
                     operation.code(apps, editor)
     sync_role_groups()
@@ -189,3 +207,8 @@ def _seeded_rows_at_start(request):
     with django_db_blocker.unblock():
         if not Department.objects.exists() or not Group.permissions.through.objects.exists():
             _reseed()
+            # The rows that transactional tests reload after their flush were read when the test
+            # database was set up, from the emptied database: read them again.
+            from django.db import connection
+
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()

@@ -45,3 +45,21 @@ def test_and_the_one_after_that():
     assert all(group.permissions.exists() for group in Group.objects.all())
     if SEEDED:
         assert _counts() == SEEDED
+
+
+def test_every_data_migration_is_classed_as_seeding_or_backfill():
+    """A new migration's data function must say whether the suite runs it again after a flush."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    from conftest import BACKFILL_FUNCTIONS, PORTAL_APPS, SEEDING_FUNCTIONS
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    unclassed = [
+        f"{key[0]}.{key[1]}: {op.code.__name__}"
+        for key, migration in loader.disk_migrations.items()
+        if key[0] in PORTAL_APPS
+        for op in migration.operations
+        if isinstance(op, RunPython) and op.code.__name__ not in SEEDING_FUNCTIONS | BACKFILL_FUNCTIONS
+    ]
+    assert not unclassed, "add these to SEEDING_FUNCTIONS or BACKFILL_FUNCTIONS in conftest.py: " + ", ".join(unclassed)

@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -91,13 +92,37 @@ class PlaceInScopeMixin:
             self.add_error("settlement" if "settlement" in self.fields else "township", outside_scope_message())
 
 
-def choose_single_place(form, user, names=("township", "settlement")) -> None:
-    """A list filter of a user with one township (or one site): that place stands chosen instead of
-    "全部" above a single option (issue 15, item 7). District-wide users and bureau staff keep 全部."""
+def single_places(user, *, every_row_has_a_site: bool = False) -> set[str]:
+    """The place filters ("township", "settlement") that have one option for this user and so stand
+    chosen instead of "全部" (issue 15, item 7). District-wide users and bureau staff keep 全部.
+
+    Read from the user's scope, without a query (a list page's query count stays flat), except a
+    site worker's one township. The site filter is chosen for township staff only on lists whose
+    every row has a site (the site ledgers): on the household and alert lists a township's dispersed
+    households have none, and a chosen site would hide them whenever the filter is submitted.
+    """
     scope = scope_of(user)
-    if scope.everything or scope.department_id:
-        return
-    for name in names:
+    if scope.everything or scope.department_id or scope.is_empty:
+        return set()
+    settlements = apps.get_model("settlements", "Settlement").objects  # settlements sits above accounts
+    chosen = set()
+    if scope.township_ids:
+        if len(scope.township_ids) == 1:
+            chosen.add("township")
+    elif settlements.filter(pk__in=scope.settlement_ids).values("township").distinct().count() == 1:
+        chosen.add("township")
+    if scope.township_ids and every_row_has_a_site:
+        one_site = settlements.filter(scope.q(township="township", settlement="pk")).count() == 1
+        if one_site:
+            chosen.add("settlement")
+    elif not scope.township_ids and len(scope.settlement_ids) == 1:
+        chosen.add("settlement")
+    return chosen
+
+
+def choose_single_place(form, user, names=("township", "settlement"), *, every_row_has_a_site=False) -> None:
+    """A list filter of a user with one township (or one site): that place stands chosen (see single_places)."""
+    for name in single_places(user, every_row_has_a_site=every_row_has_a_site) & set(names):
         field = form.fields.get(name)
-        if isinstance(field, forms.ModelChoiceField) and len(field.queryset.values_list("pk", flat=True)[:2]) == 1:
+        if isinstance(field, forms.ModelChoiceField):
             field.empty_label = None

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import single_places
 from accounts.scope import scope_of
 from settlements.models import Settlement, Township
 
@@ -63,10 +64,8 @@ class HouseholdFilter(django_filters.FilterSet):
             # township of 200,000 households took 160 ms to list that way).
             townships = Township.objects.for_user(user)
         self.filters["township"].queryset = townships
-        if not scope.everything and not scope.department_id:
-            # A user of one township (or one site) sees it chosen, not "全部" above a single option.
-            for name, places in (("township", townships), ("settlement", settlements)):
-                if len(places.values_list("pk", flat=True)[:2]) == 1:
-                    self.filters[name].extra["empty_label"] = None
+        # A user of one township (or one site) sees it chosen, not "全部" above a single option.
+        for name in single_places(user):
+            self.filters[name].extra["empty_label"] = None
         for f in self.form.fields.values():
             f.widget.attrs["class"] = "form-select form-select-sm"

@@ -116,7 +116,7 @@ class LedgerFilterForm(forms.Form):
             required=False,
             empty_label=_("All my sites"),
         )
-        choose_single_place(self, user, names=("settlement",))
+        choose_single_place(self, user, names=("settlement",), every_row_has_a_site=True)
         model = ledger.model
         for name in ledger.choice_filters:
             model_field = model._meta.get_field(name)

@@ -58,3 +58,11 @@ def test_every_list_filter_chooses_the_one_place(url_name, name, who, cast, clie
     select = _select(response.content.decode(), name)
     assert select.count("<option") == 1, select
     assert f'value="{place.pk}"' in select
+
+
+@pytest.mark.parametrize("url_name", ["relocation:household_list", "monitoring:alert_list"])
+def test_township_staff_keep_all_sites_where_households_may_have_none(url_name, cast, client_of):
+    """A township's dispersed households have no site: a chosen site would hide them from every
+    submitted filter, so the township's staff keep 全部 in the site filter of these lists."""
+    page = client_of(cast.alice).get(reverse(url_name)).content.decode()
+    assert "全部" in _select(page, "settlement")

@@ -41,7 +41,8 @@ class PlaceInScopeMixin:
     """A form with a ``township`` and/or ``settlement`` field whose row must stay inside the user's scope.
 
     The choices are the user's own townships and sites; a user of one township (or of one site, for site
-    staff) finds it preselected; site staff must choose one of their sites (a row with no site would leave
+    staff, or of a township with one site where the form requires a site) finds it preselected;
+    site staff must choose one of their sites (a row with no site would leave
     their scope); and :meth:`check_place` refuses a place the user does not cover (issue 20, item 6).
     Call :meth:`limit_places` at the end of ``__init__`` and :meth:`check_place` in ``clean``.
     """
@@ -66,7 +67,8 @@ class PlaceInScopeMixin:
         if self.is_bound or not new:
             return
         for name in ("township", "settlement"):
-            if name not in self.fields or self.initial.get(name) or (name == "settlement" and not site_staff):
+            optional_site = name == "settlement" and not site_staff and not self.fields[name].required
+            if name not in self.fields or self.initial.get(name) or optional_site:
                 continue
             options = list(self.fields[name].queryset.values_list("pk", flat=True)[:2])
             if len(options) == 1:

@@ -66,3 +66,40 @@ def test_township_staff_keep_all_sites_where_households_may_have_none(url_name, 
     submitted filter, so the township's staff keep 全部 in the site filter of these lists."""
     page = client_of(cast.alice).get(reverse(url_name)).content.decode()
     assert "全部" in _select(page, "settlement")
+
+
+def _chosen(page: str, name: str) -> str | None:
+    """The value of the option shown chosen in a form's select (the first one when none is marked)."""
+    import re
+
+    select = _select(page, name)
+    marked = re.search(r'<option value="([^"]*)"[^>]*selected', select)
+    first = re.search(r'<option value="([^"]*)"', select)
+    return (marked or first).group(1) if (marked or first) else None
+
+
+# Every entry form with a site field that site staff fill in: their one site is the one shown chosen.
+SITE_FORMS = [
+    *[f"settlements:{name}_create" for name in ("facility", "hazard", "activity", "dispute", "request", "asset")],
+]
+
+
+@pytest.mark.parametrize("url_name", SITE_FORMS)
+def test_site_staff_find_their_one_site_chosen_in_every_form(url_name, cast, client_of):
+    response = client_of(cast.carol).get(reverse(url_name))
+    assert response.status_code == 200
+    assert _chosen(response.content.decode(), "settlement") == str(cast.yangkou_site.pk)
+
+
+# The programme ledgers' forms with a township field: a township's staff find their one township chosen.
+PROGRAMME_FORMS = [f"programmes:{name}_create" for name in ("workshop", "relief", "product", "project")]
+
+
+@pytest.mark.parametrize("url_name", PROGRAMME_FORMS)
+def test_township_staff_find_their_one_township_chosen_in_every_form(url_name, cast, client_of):
+    response = client_of(cast.alice).get(reverse(url_name))
+    assert response.status_code == 200
+    page = response.content.decode()
+    field = "township" if 'name="township"' in page else "settlement"
+    place = cast.yangkou if field == "township" else cast.yangkou_site
+    assert _chosen(page, field) == str(place.pk)

@@ -67,8 +67,10 @@ class PlaceInScopeMixin:
         if self.is_bound or not new:
             return
         for name in ("township", "settlement"):
+            if name not in self.fields:
+                continue
             optional_site = name == "settlement" and not site_staff and not self.fields[name].required
-            if name not in self.fields or self.initial.get(name) or optional_site:
+            if self.initial.get(name) or optional_site:
                 continue
             options = list(self.fields[name].queryset.values_list("pk", flat=True)[:2])
             if len(options) == 1:

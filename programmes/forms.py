@@ -115,6 +115,13 @@ class WorkshopWorkerForm(MemberByIdNumberMixin, BootstrapFormMixin, forms.ModelF
         _polish(self)
 
 
+class WorkshopWorkerEditForm(WorkshopWorkerForm):
+    """A worker's row corrected: the last day too."""
+
+    class Meta(WorkshopWorkerForm.Meta):
+        fields = ["job", "start_date", "end_date", "monthly_wage"]
+
+
 class WorkerLeaveForm(BootstrapFormMixin, forms.Form):
     end_date = forms.DateField(label=_("Last day at work"), widget=DateInput())
 

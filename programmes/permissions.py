@@ -20,6 +20,8 @@ _KEEP = [
     *[f"programmes.add_{m}" for m in _MODELS],
     *[f"programmes.change_{m}" for m in _MODELS],
     "programmes.delete_salesrecord",
+    "programmes.delete_workshopworker",  # a worker recorded by mistake
+    "programmes.delete_reliefworker",
     "programmes.delete_benefitlink",
     "assistance.add_trainingrecord",
     "assistance.change_trainingrecord",

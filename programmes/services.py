@@ -95,6 +95,46 @@ def workshop_worker_leave(*, worker: WorkshopWorker, end_date: datetime.date, ac
     return worker
 
 
+@transaction.atomic
+def workshop_worker_update(*, worker: WorkshopWorker, actor) -> WorkshopWorker:
+    """Correct a worker's member, job, dates or wage; the member's employment record follows."""
+    _recorded(worker, actor)
+    worker.full_clean()
+    if (
+        worker.end_date is None
+        and WorkshopWorker.objects.filter(workshop_id=worker.workshop_id, member_id=worker.member_id)
+        .current()
+        .exclude(pk=worker.pk)
+        .exists()
+    ):
+        raise ValidationError({"id_number": _("This member already works here.")})
+    worker.save()
+    record = worker.employment
+    if record is not None:
+        previous_member = record.member
+        record.member, record.household_id = worker.member, worker.member.household_id
+        record.job, record.start_date, record.end_date = worker.job, worker.start_date, worker.end_date
+        record.monthly_income = worker.monthly_wage
+        record._history_user = actor
+        record.save()
+        assistance_services._sync_member_employment(worker.member)
+        if previous_member.pk != worker.member_id:
+            assistance_services._sync_member_employment(previous_member)
+    return worker
+
+
+@transaction.atomic
+def workshop_worker_remove(*, worker: WorkshopWorker, actor) -> None:
+    """Remove a worker recorded by mistake, and the employment record the workshop gave the member."""
+    record, member = worker.employment, worker.member
+    worker._history_user = actor
+    worker.delete()
+    if record is not None:
+        record._history_user = actor
+        record.delete()
+        assistance_services._sync_member_employment(member)
+
+
 # Work-for-relief --------------------------------------------------------------------------------
 
 
@@ -106,6 +146,22 @@ def relief_worker_add(*, project: ReliefProject, worker: ReliefWorker, actor) ->
     worker.full_clean()
     worker.save()
     return worker
+
+
+@transaction.atomic
+def relief_worker_update(*, worker: ReliefWorker, actor) -> ReliefWorker:
+    """Correct a worker's days or wages; days after the project's completion are refused (model rule)."""
+    _recorded(worker, actor)
+    worker.full_clean()
+    worker.save()
+    return worker
+
+
+@transaction.atomic
+def relief_worker_remove(*, worker: ReliefWorker, actor) -> None:
+    """Remove a worker recorded by mistake; the history keeps the row and who removed it."""
+    worker._history_user = actor
+    worker.delete()
 
 
 # Loans ------------------------------------------------------------------------------------------

@@ -29,8 +29,28 @@ urlpatterns = [
         views.workshop_worker_leave,
         name="workshop_worker_leave",
     ),
+    path(
+        "workshops/<int:workshop_pk>/workers/<int:worker_pk>/edit/",
+        views.workshop_worker_edit,
+        name="workshop_worker_edit",
+    ),
+    path(
+        "workshops/<int:workshop_pk>/workers/<int:worker_pk>/remove/",
+        views.workshop_worker_remove,
+        name="workshop_worker_remove",
+    ),
     path("workshops/preferential/", views.workshop_preferential, name="workshop_preferential"),
     path("relief/<int:relief_pk>/workers/", views.relief_worker_add, name="relief_worker_add"),
+    path(
+        "relief/<int:relief_pk>/workers/<int:relief_worker_pk>/edit/",
+        views.relief_worker_edit,
+        name="relief_worker_edit",
+    ),
+    path(
+        "relief/<int:relief_pk>/workers/<int:relief_worker_pk>/remove/",
+        views.relief_worker_remove,
+        name="relief_worker_remove",
+    ),
     path("relief/return/", views.relief_return, name="relief_return"),
     path("loans/<int:loan_pk>/repayments/", views.loan_repay, name="loan_repay"),
     path("loans/<int:loan_pk>/extensions/", views.loan_extend, name="loan_extend"),

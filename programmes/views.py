@@ -30,6 +30,7 @@ from .forms import (
     ReliefWorkerForm,
     RepaymentForm,
     WorkerLeaveForm,
+    WorkshopWorkerEditForm,
     WorkshopWorkerForm,
 )
 from .ledgers import LEDGERS
@@ -362,6 +363,88 @@ def workshop_worker_leave(request, workshop_pk, worker_pk):
             messages.success(request, _("The worker's last day has been recorded."))
             return redirect("programmes:workshop_detail", workshop_pk=workshop.pk)
     return _rerender(request, LEDGERS["workshops"], workshop, "leave_form", form)
+
+
+def _worker_page(request, ledger, parent, worker, form, service, remove_url):
+    """A worker's own form: correct the row, or remove it (both kept in the history)."""
+    if request.method == "POST" and form.is_valid():
+        saved = _save_or_errors(form, lambda: service(worker=form.instance, actor=request.user))
+        if saved is not None:
+            messages.success(request, _("The changes have been saved."))
+            return redirect(_row_url(ledger, parent))
+    return render(
+        request,
+        "programmes/worker_form.html",
+        {
+            "ledger": ledger,
+            "record": parent,
+            "worker": worker,
+            "shown_id": _masked([worker], _mask(request))[0].shown_id,
+            "form": form,
+            "remove_url": remove_url,
+            "can_remove": request.user.has_perm(f"programmes.delete_{worker._meta.model_name}"),
+            "urls": _urls(ledger, parent),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("programmes.change_workshopworker", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def workshop_worker_edit(request, workshop_pk, worker_pk):
+    workshop = get_for_user_or_404(Workshop, request.user, pk=workshop_pk)
+    worker = get_for_user_or_404(
+        WorkshopWorker.objects.select_related("member"), request.user, pk=worker_pk, workshop=workshop
+    )
+    instance = WorkshopWorker.objects.select_related("member", "employment").get(pk=worker.pk)
+    form = WorkshopWorkerEditForm(request.POST or None, instance=instance, user=request.user)
+    remove_url = reverse(
+        "programmes:workshop_worker_remove", kwargs={"workshop_pk": workshop.pk, "worker_pk": worker.pk}
+    )
+    return _worker_page(
+        request, LEDGERS["workshops"], workshop, worker, form, services.workshop_worker_update, remove_url
+    )
+
+
+@login_required
+@permission_required("programmes.delete_workshopworker", raise_exception=True)
+@require_POST
+def workshop_worker_remove(request, workshop_pk, worker_pk):
+    workshop = get_for_user_or_404(Workshop, request.user, pk=workshop_pk)
+    worker = get_for_user_or_404(
+        WorkshopWorker.objects.select_related("employment"), request.user, pk=worker_pk, workshop=workshop
+    )
+    services.workshop_worker_remove(worker=worker, actor=request.user)
+    messages.success(request, _("The worker has been removed; the history keeps the row."))
+    return redirect("programmes:workshop_detail", workshop_pk=workshop.pk)
+
+
+@login_required
+@permission_required("programmes.change_reliefworker", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def relief_worker_edit(request, relief_pk, relief_worker_pk):
+    project = get_for_user_or_404(ReliefProject, request.user, pk=relief_pk)
+    worker = get_for_user_or_404(
+        ReliefWorker.objects.select_related("member"), request.user, pk=relief_worker_pk, project=project
+    )
+    instance = ReliefWorker.objects.select_related("member", "project").get(pk=worker.pk)
+    form = ReliefWorkerForm(request.POST or None, instance=instance, user=request.user)
+    remove_url = reverse(
+        "programmes:relief_worker_remove", kwargs={"relief_pk": project.pk, "relief_worker_pk": worker.pk}
+    )
+    return _worker_page(request, LEDGERS["relief"], project, worker, form, services.relief_worker_update, remove_url)
+
+
+@login_required
+@permission_required("programmes.delete_reliefworker", raise_exception=True)
+@require_POST
+def relief_worker_remove(request, relief_pk, relief_worker_pk):
+    project = get_for_user_or_404(ReliefProject, request.user, pk=relief_pk)
+    worker = get_for_user_or_404(ReliefWorker, request.user, pk=relief_worker_pk, project=project)
+    services.relief_worker_remove(worker=worker, actor=request.user)
+    messages.success(request, _("The worker has been removed; the history keeps the row."))
+    return redirect("programmes:relief_detail", relief_pk=project.pk)
 
 
 @login_required

@@ -7,6 +7,7 @@ FOREIGN_KWARGS = {
     "workshop_pk": lambda cast: yangkou_rows(cast)["workshop"].pk,
     "worker_pk": lambda cast: yangkou_rows(cast)["worker"].pk,
     "relief_pk": lambda cast: yangkou_rows(cast)["relief"].pk,
+    "relief_worker_pk": lambda cast: yangkou_rows(cast)["relief_worker"].pk,
     "loan_pk": lambda cast: yangkou_rows(cast)["loan"].pk,
     "product_pk": lambda cast: yangkou_rows(cast)["product"].pk,
     "sales_pk": lambda cast: yangkou_rows(cast)["sales"].pk,

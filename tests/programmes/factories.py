@@ -179,7 +179,8 @@ def yangkou_rows(cast) -> dict:
         rows = {
             "workshop": workshop,
             "worker": WorkshopWorkerFactory(workshop=workshop, member=member),
-            "relief": ReliefProjectFactory(settlement=site, name="洋口以工代赈标记"),
+            "relief": (relief := ReliefProjectFactory(settlement=site, name="洋口以工代赈标记")),
+            "relief_worker": ReliefWorkerFactory(project=relief, member=member),
             "loan": LoanFactory(member=member, bank="洋口贷款银行标记"),
             "product": product,
             "sales": SalesRecordFactory(product=product, buyer="洋口采购标记"),

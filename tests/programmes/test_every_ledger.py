@@ -17,7 +17,7 @@ from accounts.models import AccessLog
 from assistance.models import EmploymentRecord
 from programmes.ledgers import LEDGERS
 from relocation.idnumbers import mask_id_number
-from tests.programmes.factories import ReliefWorkerFactory, days_ago, yangkou_rows
+from tests.programmes.factories import days_ago, yangkou_rows
 from tests.test_access_matrix import readable_text
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,6 @@ def _rows(cast):
             employer="洋口就业标记",
             start_date=days_ago(50),
         )
-        rows["relief_worker"] = ReliefWorkerFactory(project=rows["relief"], member=member)
     return rows
 
 

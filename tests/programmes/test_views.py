@@ -342,3 +342,90 @@ def test_each_ledger_row_shows_who_changed_what(name, key, row, attr, value, cas
     assert value in history and "周爱丽" in history
     if old:
         assert old in history
+
+
+# Workers corrected and removed (issue 17's gaps) ------------------------------------------------
+
+
+def test_a_workshop_worker_is_corrected_and_the_employment_record_follows(cast, client_of):
+    workshop = WorkshopFactory(settlement=cast.yangkou_site, name="洋口纠正车间")
+    client = client_of(cast.alice)
+    add = reverse("programmes:workshop_worker_add", kwargs={"workshop_pk": workshop.pk})
+    client.post(add, {"id_number": cast.alice_member.id_number, "job": "缝纫工", "start_date": days_ago(9).isoformat()})
+    worker = WorkshopWorker.objects.get(workshop=workshop)
+    url = reverse("programmes:workshop_worker_edit", kwargs={"workshop_pk": workshop.pk, "worker_pk": worker.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"id_number": "", "job": "质检员", "start_date": days_ago(8).isoformat(), "end_date": days_ago(2).isoformat()},
+    )
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert (worker.job, worker.start_date, worker.end_date) == ("质检员", days_ago(8), days_ago(2))
+    record = EmploymentRecord.objects.get(pk=worker.employment_id)
+    assert (record.job, record.start_date, record.end_date) == ("质检员", days_ago(8), days_ago(2))
+    assert worker.history.first().history_user == cast.alice
+    page = client.get(reverse("programmes:workshop_detail", kwargs={"workshop_pk": workshop.pk})).content.decode()
+    assert "质检员" in page
+
+
+def test_a_workshop_worker_is_removed_with_the_employment_record_and_kept_in_the_history(cast, client_of):
+    rows = yangkou_rows(cast)
+    workshop = WorkshopFactory(settlement=cast.yangkou_site)
+    client = client_of(cast.alice)
+    add = reverse("programmes:workshop_worker_add", kwargs={"workshop_pk": workshop.pk})
+    client.post(add, {"id_number": cast.alice_member.id_number, "start_date": days_ago(3).isoformat()})
+    worker = WorkshopWorker.objects.get(workshop=workshop)
+    employment = worker.employment_id
+    kwargs = {"workshop_pk": workshop.pk, "worker_pk": worker.pk}
+    # Hengshan staff cannot reach it; a head may not change it.
+    assert client_of(cast.bob).post(reverse("programmes:workshop_worker_remove", kwargs=kwargs)).status_code == 404
+    assert client_of(cast.frank).post(reverse("programmes:workshop_worker_remove", kwargs=kwargs)).status_code == 403
+    client = client_of(cast.alice)
+    assert client.post(reverse("programmes:workshop_worker_remove", kwargs=kwargs)).status_code == 302
+    assert not WorkshopWorker.objects.filter(pk=worker.pk).exists()
+    assert not EmploymentRecord.objects.filter(pk=employment).exists()
+    removed = WorkshopWorker.history.filter(id=worker.pk).first()
+    assert removed.history_type == "-"
+    assert removed.history_user == cast.alice
+    assert WorkshopWorker.objects.filter(pk=rows["worker"].pk).exists()
+
+
+def test_a_relief_worker_is_corrected_but_not_paid_for_days_after_the_projects_end(cast, client_of):
+    rows = yangkou_rows(cast)
+    project, worker = rows["relief"], rows["relief_worker"]
+    url = reverse("programmes:relief_worker_edit", kwargs={"relief_pk": project.pk, "relief_worker_pk": worker.pk})
+    client = client_of(cast.alice)
+    data = {
+        "id_number": "",
+        "first_day": worker.first_day.isoformat(),
+        "last_day": (project.end_date + datetime.timedelta(days=3)).isoformat(),
+        "days_worked": "30",
+        "wages_paid": "9999",
+        "paid_on": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert f"不能登记项目完工（{project.end_date.isoformat()}）之后的工日和劳务报酬" in response.content.decode()
+    worker.refresh_from_db()
+    assert worker.wages_paid == Decimal("4500")
+    # A number that is not a member of a relocated household in Alice's area is refused too.
+    response = client.post(url, {**data, "last_day": worker.last_day.isoformat(), "id_number": "362322199001011234"})
+    assert response.status_code == 400
+    assert "您辖区内没有持此身份证号的搬迁户家庭成员" in response.content.decode()
+    response = client.post(url, {**data, "last_day": worker.last_day.isoformat(), "wages_paid": "5200"})
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.wages_paid == Decimal("5200")
+    assert worker.history.first().history_user == cast.alice
+    assert worker.history.count() == 2
+
+
+def test_a_relief_worker_is_removed_and_kept_in_the_history(cast, client_of):
+    rows = yangkou_rows(cast)
+    project, worker = rows["relief"], rows["relief_worker"]
+    url = reverse("programmes:relief_worker_remove", kwargs={"relief_pk": project.pk, "relief_worker_pk": worker.pk})
+    assert client_of(cast.bob).post(url).status_code == 404
+    assert client_of(cast.alice).post(url).status_code == 302
+    assert not ReliefWorker.objects.filter(pk=worker.pk).exists()
+    assert ReliefWorker.history.filter(id=worker.pk).first().history_type == "-"

@@ -167,6 +167,67 @@ def relief_worker_remove(*, worker: ReliefWorker, actor) -> None:
 # Loans ------------------------------------------------------------------------------------------
 
 
+def _repaid(loan: Loan) -> Decimal:
+    return loan.repayments.aggregate(total=Sum("principal"))["total"] or Decimal("0")
+
+
+def loan_status_problem(*, loan: Loan, old: str | None, new: str) -> str:
+    """Why a loan may not go from status ``old`` (None: a new loan) to ``new``; empty when it may.
+
+    A loan is being repaid until its repayments reach the amount (已结清, recorded by the repayment
+    that completes it) or the risk compensation fund writes it off (核销); both are final. A renewal or
+    extension (续贷/展期) is recorded with its new due date on the loan's page, which sets its status.
+    Overdue is no status: it follows from the due date and the repayments.
+    """
+    S = Loan.Status
+    if old == new:
+        return ""
+    if old in (S.REPAID, S.WRITTEN_OFF):
+        return _("This loan is closed (%(status)s): its status can no longer change.") % {
+            "status": Loan.Status(old).label
+        }
+    if new == S.EXTENDED:
+        return _("A renewal or extension is recorded on the loan's page with its new due date; the status follows.")
+    if new == S.REPAID:
+        left = loan.amount - (_repaid(loan) if loan.pk else Decimal("0"))
+        if left > 0:
+            return _("%(left)s yuan of the principal are not repaid: record the repayments, the status follows.") % {
+                "left": left
+            }
+    if new == S.ACTIVE and old == S.EXTENDED:
+        return _("The loan has been renewed or extended: it cannot be set back to being repaid.")
+    return ""
+
+
+@transaction.atomic
+def loan_save(*, loan: Loan, actor=None) -> Loan:
+    """Save a loan from its form: its status moves only as the rules allow, its amount never below what is repaid."""
+    old = Loan.objects.filter(pk=loan.pk).values_list("status", flat=True).first() if loan.pk else None
+    problem = loan_status_problem(loan=loan, old=old, new=loan.status)
+    if problem:
+        raise ValidationError({"status": problem})
+    if loan.pk and loan.amount is not None:
+        repaid = _repaid(loan)
+        if loan.amount < repaid:
+            raise ValidationError(
+                {"amount": _("%(repaid)s yuan are already repaid: the amount cannot be lower.") % {"repaid": repaid}}
+            )
+    return record_save(record=loan, actor=actor)
+
+
+@transaction.atomic
+def loan_set_status(*, loan: Loan, status: str, actor) -> Loan:
+    """Change a loan's status (e.g. written off with the risk compensation fund), refused where the rules forbid."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    problem = loan_status_problem(loan=loan, old=loan.status, new=status)
+    if problem:
+        raise ValidationError({"status": problem})
+    loan.status = status
+    loan._history_user = actor
+    loan.save(update_fields=["status"])
+    return loan
+
+
 @transaction.atomic
 def loan_repay(*, loan: Loan, repayment: LoanRepayment, actor) -> LoanRepayment:
     """Record a repayment; repayments may not exceed the loan, and the loan is repaid when they reach it."""

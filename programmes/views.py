@@ -209,6 +209,8 @@ def ledger_create(request, ledger):
 def _save(instance, user):
     if isinstance(instance, LibraryProject):
         return services.library_project_save(project=instance, actor=user)
+    if isinstance(instance, Loan):
+        return services.loan_save(loan=instance, actor=user)
     return services.record_save(record=instance, actor=user)
 
 

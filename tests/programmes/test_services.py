@@ -162,3 +162,87 @@ def test_the_demo_puts_rows_in_every_ledger_and_runs_twice(cast):
     assert Workshop.objects.count() == 1
     # The start-up loan is long overdue: the job flags it.
     assert services.flag_overdue_loans() == 1
+
+
+# A loan's status moves only as the rules allow (issue 17's gaps) ---------------------------------
+
+
+def test_a_loans_status_changes_only_along_the_allowed_paths(cast):
+    from django.core.exceptions import ValidationError
+
+    from programmes.models import LoanRepayment
+
+    S = Loan.Status
+    loan = LoanFactory(member=cast.alice_member, amount=Decimal("10000"))
+    # Extended only with an extension's new due date; repaid only when the repayments reach the amount.
+    for status, message in [
+        (S.EXTENDED, "请在贷款页登记续贷或展期及新的到期日"),
+        (S.REPAID, "尚有10000.00元本金未归还"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            services.loan_set_status(loan=loan, status=status, actor=cast.alice)
+        assert message in " ".join(refused.value.message_dict["status"])
+    services.loan_extend(
+        loan=loan,
+        extension=LoanExtension(
+            kind="extension",
+            approved_on=days_ago(1),
+            new_due_date=loan.due_date + datetime.timedelta(days=180),
+            reason="受灾延期",
+        ),
+        actor=cast.alice,
+    )
+    loan.refresh_from_db()
+    assert loan.status == S.EXTENDED
+    with pytest.raises(ValidationError) as refused:
+        services.loan_set_status(loan=loan, status=S.ACTIVE, actor=cast.alice)
+    assert "不能改回正常还款" in " ".join(refused.value.message_dict["status"])
+    with pytest.raises(ValidationError) as refused:  # repayments larger than the loan
+        services.loan_repay(
+            loan=loan, repayment=LoanRepayment(paid_on=days_ago(1), principal=Decimal("10000.01")), actor=cast.alice
+        )
+    assert "超过贷款金额10000.00元" in " ".join(refused.value.message_dict["principal"])
+    assert not loan.repayments.exists()
+    services.loan_repay(
+        loan=loan, repayment=LoanRepayment(paid_on=days_ago(1), principal=Decimal("10000")), actor=cast.alice
+    )
+    loan.refresh_from_db()
+    assert loan.status == S.REPAID
+    # Repaid is final.
+    for status in (S.ACTIVE, S.EXTENDED, S.WRITTEN_OFF):
+        with pytest.raises(ValidationError) as refused:
+            services.loan_set_status(loan=loan, status=status, actor=cast.alice)
+        assert "状态不能再更改" in " ".join(refused.value.message_dict["status"])
+    # Written off with the risk compensation fund: allowed while open, then final.
+    other = LoanFactory(member=cast.alice_member)
+    services.loan_set_status(loan=other, status=S.WRITTEN_OFF, actor=cast.alice)
+    other.refresh_from_db()
+    assert other.status == S.WRITTEN_OFF
+    assert other.history.first().history_user == cast.alice
+    with pytest.raises(ValidationError):
+        services.loan_set_status(loan=other, status=S.ACTIVE, actor=cast.alice)
+
+
+def test_the_loan_form_refuses_a_forbidden_status_and_an_amount_below_what_is_repaid(cast, client_of):
+    from programmes.forms import LoanForm
+    from programmes.models import LoanRepayment
+    from tests.place_writes import form_data
+
+    loan = LoanFactory(member=cast.alice_member, amount=Decimal("10000"))
+    services.loan_repay(
+        loan=loan, repayment=LoanRepayment(paid_on=days_ago(1), principal=Decimal("4000")), actor=cast.alice
+    )
+    url = reverse("programmes:loan_edit", kwargs={"loan_pk": loan.pk})
+    data = form_data(LoanForm(instance=loan, user=cast.alice))
+    client = client_of(cast.alice)
+    response = client.post(url, {**data, "id_number": "", "status": Loan.Status.REPAID})
+    assert response.status_code == 200
+    assert "尚有6000.00元本金未归还" in response.content.decode()
+    response = client.post(url, {**data, "id_number": "", "amount": "3000"})
+    assert "已还本金4000.00元，贷款金额不能低于此数" in response.content.decode()
+    loan.refresh_from_db()
+    assert (loan.status, loan.amount) == (Loan.Status.ACTIVE, Decimal("10000"))
+    response = client.post(url, {**data, "id_number": "", "status": Loan.Status.WRITTEN_OFF})
+    assert response.status_code == 302
+    loan.refresh_from_db()
+    assert loan.status == Loan.Status.WRITTEN_OFF

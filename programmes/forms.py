@@ -185,6 +185,20 @@ class ProductForm(ProgrammeForm):
         fields = ["settlement", "name", "industry", "maker", "certification", "unit", "notes"]
 
 
+class SalesChannelForm(ProgrammeForm):
+    """A site's own sales channel; the administrator may also keep district-wide ones (no site)."""
+
+    class Meta:
+        model = SalesChannel
+        fields = ["settlement", "kind", "name", "operator", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if not user.has_perm("programmes.view_programmesettings"):  # not the administrator: a site of one's own
+            self.fields["settlement"].required = True
+            self.fields["settlement"].empty_label = _("— choose a site —")
+
+
 class SalesRecordForm(ProgrammeForm):
     month = forms.DateField(
         label=_("Month"),
@@ -199,8 +213,19 @@ class SalesRecordForm(ProgrammeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["product"].queryset = Product.objects.for_user(user).select_related("settlement")
-        self.fields["channel"].queryset = SalesChannel.objects.filter(is_active=True)
+        self.fields["channel"].queryset = SalesChannel.objects.for_user(user).filter(is_active=True)
         self.fields["month"].widget = forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m")
+
+    def clean(self):
+        cleaned = super().clean()
+        product, channel = cleaned.get("product"), cleaned.get("channel")
+        if product and channel and channel.settlement_id and channel.settlement_id != product.settlement_id:
+            self.add_error(
+                "channel",
+                _("This channel is %(site)s's own: it does not sell the products of another site.")
+                % {"site": channel.settlement.name},
+            )
+        return cleaned
 
     def clean_month(self):
         month = self.cleaned_data["month"].replace(day=1)

@@ -471,8 +471,22 @@ class Product(SiteLedgerRecord):
         return self.name
 
 
+class SalesChannelQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The district-wide channels and those kept by the user's sites."""
+        from accounts.scope import scope_of
+
+        q = scope_of(user).q(township="settlement__township", settlement="settlement")
+        return self if q is None else self.filter(q | models.Q(settlement__isnull=True))
+
+    def kept_by(self, user):
+        """The channels the user may change: their sites' own (the administrator: every one)."""
+        return filter_for_user(self, user, township="settlement__township", settlement="settlement")
+
+
 class SalesChannel(models.Model):
-    """A sales channel of consumption assistance: a district-wide list the administrator keeps."""
+    """A sales channel of consumption assistance: district-wide (kept by the administrator) or a site's own
+    (its live-streaming account, its purchase agreement with an agency...), kept by the site's staff."""
 
     class Kind(models.TextChoices):
         HALL = "hall", _("Consumption assistance hall (专馆)")
@@ -488,8 +502,18 @@ class SalesChannel(models.Model):
     name = models.CharField(_("channel"), max_length=100, unique=True)
     operator = models.CharField(_("run by"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    settlement = models.ForeignKey(
+        "settlements.Settlement",
+        verbose_name=_("settlement site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: a district-wide channel, kept by the administrator."),
+    )
 
     history = HistoricalRecords()
+    objects = SalesChannelQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]

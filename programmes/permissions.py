@@ -20,6 +20,8 @@ _KEEP = [
     *[f"programmes.add_{m}" for m in _MODELS],
     *[f"programmes.change_{m}" for m in _MODELS],
     "programmes.delete_salesrecord",
+    "programmes.add_saleschannel",  # a site's own channels (SalesChannel.objects.kept_by)
+    "programmes.change_saleschannel",
     "programmes.delete_workshopworker",  # a worker recorded by mistake
     "programmes.delete_reliefworker",
     "programmes.delete_benefitlink",
@@ -36,8 +38,6 @@ ROLE_PERMISSIONS = {
     R.ADMIN: [
         *_KEEP,
         *[f"programmes.delete_{m}" for m in _MODELS],
-        "programmes.add_saleschannel",
-        "programmes.change_saleschannel",
         "programmes.view_programmesettings",
         "programmes.change_programmesettings",
     ],

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from .forms import (
     ExtensionForm,
     ReliefWorkerForm,
     RepaymentForm,
+    SalesChannelForm,
     WorkerLeaveForm,
     WorkshopWorkerEditForm,
     WorkshopWorkerForm,
@@ -43,6 +44,7 @@ from .models import (
     ProgrammeSettings,
     ReliefProject,
     ReliefWorker,
+    SalesChannel,
     Workshop,
     WorkshopWorker,
 )
@@ -144,6 +146,8 @@ def ledger_list(request, ledger):
         extra["summary_url"] = reverse("programmes:benefit_summary")
     if ledger.slug == "trainings" and request.user.has_perm("assistance.add_trainingrecord"):
         extra["import_url"] = reverse("programmes:training_import")
+    if ledger.slug in ("sales", "products"):
+        extra["channels_url"] = reverse("programmes:channel_list")
     if ledger.slug == "workshops":
         extra["preferential_url"] = reverse("programmes:workshop_preferential")
     return render(
@@ -574,6 +578,45 @@ def project_allocate(request, project_pk):
             messages.success(request, _("The allocation has been recorded."))
             return redirect("programmes:project_detail", project_pk=project.pk)
     return _rerender(request, LEDGERS["library"], project, "allocation_form", form)
+
+
+@login_required
+@permission_required("programmes.view_saleschannel", raise_exception=True)
+@require_GET
+def channel_list(request):
+    """The district-wide sales channels and the user's sites' own, which their staff add and change."""
+    channels = SalesChannel.objects.for_user(request.user).select_related("settlement", "settlement__township")
+    kept = set(SalesChannel.objects.kept_by(request.user).values_list("pk", flat=True))
+    can_change = request.user.has_perm("programmes.change_saleschannel")
+    return render(
+        request,
+        "programmes/channel_list.html",
+        {
+            "channels": [(c, can_change and c.pk in kept) for c in channels],
+            "can_add": request.user.has_perm("programmes.add_saleschannel"),
+            "ledger": LEDGERS["sales"],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_form(request, channel_pk=None):
+    """Add a channel of one's site, or change one the user keeps (another site's, or a district one: 404)."""
+    action = "change" if channel_pk else "add"
+    if not request.user.has_perm(f"programmes.{action}_saleschannel"):
+        raise PermissionDenied
+    channel = None
+    if channel_pk:
+        channel = get_object_or_404(SalesChannel.objects.kept_by(request.user), pk=channel_pk)
+    initial = {"settlement": request.GET["settlement"]} if request.GET.get("settlement", "").isdigit() else {}
+    form = SalesChannelForm(request.POST or None, instance=channel, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_or_errors(form, lambda: services.record_save(record=form.instance, actor=request.user))
+        if saved is not None:
+            messages.success(request, _("The sales channel has been saved."))
+            return redirect("programmes:channel_list")
+    return render(request, "programmes/channel_form.html", {"form": form, "channel": channel})
 
 
 @login_required

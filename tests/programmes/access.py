@@ -7,6 +7,7 @@ FOREIGN_KWARGS = {
     "workshop_pk": lambda cast: yangkou_rows(cast)["workshop"].pk,
     "worker_pk": lambda cast: yangkou_rows(cast)["worker"].pk,
     "relief_pk": lambda cast: yangkou_rows(cast)["relief"].pk,
+    "channel_pk": lambda cast: yangkou_rows(cast)["channel"].pk,
     "relief_worker_pk": lambda cast: yangkou_rows(cast)["relief_worker"].pk,
     "loan_pk": lambda cast: yangkou_rows(cast)["loan"].pk,
     "product_pk": lambda cast: yangkou_rows(cast)["product"].pk,
@@ -21,6 +22,8 @@ LIST_URLS = {
     "programmes:coverage",
     "programmes:workshop_preferential",
     "programmes:benefit_summary",
+    "programmes:channel_list",
+    "programmes:channel_create",
     "programmes:training_import",
     "programmes:training_import_confirm",
     "programmes:training_import_template",
@@ -43,6 +46,7 @@ def MARKERS(cast):
         rows["project"].name,
         rows["allocation"].document_no,
         rows["training"].course,
+        rows["channel"].name,
         cast.alice_member.id_number,
     ]
 

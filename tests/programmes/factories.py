@@ -184,6 +184,7 @@ def yangkou_rows(cast) -> dict:
             "loan": LoanFactory(member=member, bank="洋口贷款银行标记"),
             "product": product,
             "sales": SalesRecordFactory(product=product, buyer="洋口采购标记"),
+            "channel": SalesChannelFactory(settlement=site, kind=SalesChannel.Kind.LIVE, name="洋口直播间标记"),
             "benefit": BenefitLinkFactory(household=cast.alice_household, counterparty="洋口联结标记"),
             "project": project,
             "allocation": FundAllocationFactory(project=project, document_no="洋口文号标记"),

@@ -13,12 +13,13 @@ from programmes.models import (
     Loan,
     LoanRepayment,
     ReliefWorker,
+    SalesChannel,
     SalesRecord,
     Workshop,
     WorkshopWorker,
 )
 from relocation.idnumbers import mask_id_number
-from tests.factories import HouseholdFactory, MemberFactory
+from tests.factories import HouseholdFactory, MemberFactory, SettlementFactory
 from tests.programmes.factories import (
     BenefitLinkFactory,
     LibraryProjectFactory,
@@ -429,3 +430,64 @@ def test_a_relief_worker_is_removed_and_kept_in_the_history(cast, client_of):
     assert client_of(cast.alice).post(url).status_code == 302
     assert not ReliefWorker.objects.filter(pk=worker.pk).exists()
     assert ReliefWorker.history.filter(id=worker.pk).first().history_type == "-"
+
+
+# Sales channels kept by the sites (issue 17's gaps) ---------------------------------------------
+
+
+def test_site_staff_add_and_change_their_sites_channels_only(cast, client_of):
+    rows = yangkou_rows(cast)
+    district = SalesChannelFactory(name="区消费帮扶专馆")
+    client = client_of(cast.alice)
+    response = client.post(
+        reverse("programmes:channel_create"),
+        {
+            "settlement": cast.yangkou_site.pk,
+            "kind": "online",
+            "name": "洋口网店",
+            "operator": "洋口电商中心",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    shop = SalesChannel.objects.get(name="洋口网店")
+    assert shop.settlement == cast.yangkou_site
+    assert shop.history.first().history_user == cast.alice
+    edit = reverse("programmes:channel_edit", kwargs={"channel_pk": shop.pk})
+    response = client.post(edit, {"settlement": cast.yangkou_site.pk, "kind": "live", "name": "洋口直播间二号"})
+    assert response.status_code == 302
+    shop.refresh_from_db()
+    assert (shop.kind, shop.name, shop.is_active) == ("live", "洋口直播间二号", False)
+    # A district-wide channel is the administrator's; a staff member must name a site of their own.
+    assert client.get(reverse("programmes:channel_edit", kwargs={"channel_pk": district.pk})).status_code == 404
+    response = client.post(reverse("programmes:channel_create"), {"kind": "online", "name": "无安置点渠道"})
+    assert response.status_code == 200
+    assert not SalesChannel.objects.filter(name="无安置点渠道").exists()
+    listing = client.get(reverse("programmes:channel_list")).content.decode()
+    assert "洋口直播间二号" in listing and "区消费帮扶专馆" in listing
+    # Hengshan staff neither see nor change Yangkou's channels, nor add one to a Yangkou site.
+    bob = client_of(cast.bob)
+    listing = bob.get(reverse("programmes:channel_list")).content.decode()
+    assert rows["channel"].name not in listing and "区消费帮扶专馆" in listing
+    assert bob.get(edit).status_code == 404
+    response = bob.post(
+        reverse("programmes:channel_create"), {"settlement": cast.yangkou_site.pk, "kind": "online", "name": "越界渠道"}
+    )
+    assert response.status_code == 200
+    assert not SalesChannel.objects.filter(name="越界渠道").exists()
+    # A head reads the channels but changes none.
+    assert client_of(cast.frank).get(reverse("programmes:channel_create")).status_code == 403
+
+
+def test_a_sale_goes_through_the_products_own_site_channel_or_a_district_one(cast, client_of):
+    rows = yangkou_rows(cast)
+    other_site = SettlementFactory(township=cast.yangkou_site.township, name="洋口第二安置点")
+    foreign = SalesChannelFactory(settlement=other_site, kind="online", name="第二安置点网店")
+    data = {"product": rows["product"].pk, "month": days_ago(40).strftime("%Y-%m"), "amount": "800", "quantity": ""}
+    client = client_of(cast.alice)
+    response = client.post(reverse("programmes:sales_create"), {**data, "channel": foreign.pk})
+    assert response.status_code == 200
+    assert "该渠道为洋口第二安置点自有渠道" in response.content.decode()
+    response = client.post(reverse("programmes:sales_create"), {**data, "channel": rows["channel"].pk})
+    assert response.status_code == 302
+    assert SalesRecord.objects.filter(channel=rows["channel"], amount=Decimal("800")).exists()

@@ -168,7 +168,8 @@ def relief_worker_remove(*, worker: ReliefWorker, actor) -> None:
 
 
 def _repaid(loan: Loan) -> Decimal:
-    return loan.repayments.aggregate(total=Sum("principal"))["total"] or Decimal("0")
+    # Quantized: SQLite sums decimals without their scale (6000 rather than 6000.00).
+    return (loan.repayments.aggregate(total=Sum("principal"))["total"] or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def loan_status_problem(*, loan: Loan, old: str | None, new: str) -> str:
@@ -189,7 +190,7 @@ def loan_status_problem(*, loan: Loan, old: str | None, new: str) -> str:
     if new == S.EXTENDED:
         return _("A renewal or extension is recorded on the loan's page with its new due date; the status follows.")
     if new == S.REPAID:
-        left = loan.amount - (_repaid(loan) if loan.pk else Decimal("0"))
+        left = Decimal(loan.amount).quantize(Decimal("0.01")) - (_repaid(loan) if loan.pk else Decimal("0"))
         if left > 0:
             return _("%(left)s yuan of the principal are not repaid: record the repayments, the status follows.") % {
                 "left": left

@@ -19,5 +19,4 @@ LIST_URLS = {
 EXEMPT_URLS = {
     "api:schema": "the OpenAPI description of the endpoints: no household data",
     "api:docs": "the Swagger page of the schema: no household data",
-    "api:redoc": "the ReDoc page of the schema: no household data",
 }

@@ -24,6 +24,7 @@ from .models import (
     ReliefWorker,
     Workshop,
     WorkshopWorker,
+    months_later,
 )
 
 LOAN_OVERDUE_RULE = "loan_overdue"  # monitoring.models.Alert.Rule.LOAN_OVERDUE
@@ -213,6 +214,10 @@ def loan_save(*, loan: Loan, actor=None) -> Loan:
             raise ValidationError(
                 {"amount": _("%(repaid)s yuan are already repaid: the amount cannot be lower.") % {"repaid": repaid}}
             )
+    if loan.pk and loan.start_date and loan.term_months and not loan.extensions.exists():
+        # A corrected start date or term moves the due date (the overdue rule counts from it); once
+        # a renewal or extension has set a new due date, that one stands.
+        loan.due_date = months_later(loan.start_date, loan.term_months)
     return record_save(record=loan, actor=actor)
 
 

@@ -246,3 +246,28 @@ def test_the_loan_form_refuses_a_forbidden_status_and_an_amount_below_what_is_re
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.status == Loan.Status.WRITTEN_OFF
+
+
+def test_a_corrected_start_date_or_term_moves_the_due_date_until_an_extension_sets_one(cast, client_of):
+    from programmes.forms import LoanForm
+    from tests.place_writes import form_data
+
+    loan = LoanFactory(member=cast.alice_member, amount=Decimal("10000"))
+    url = reverse("programmes:loan_edit", kwargs={"loan_pk": loan.pk})
+    data = form_data(LoanForm(instance=loan, user=cast.alice))
+    client = client_of(cast.alice)
+    response = client.post(url, {**data, "id_number": "", "start_date": "2024-03-10", "term_months": "24"})
+    assert response.status_code == 302
+    loan.refresh_from_db()
+    assert loan.due_date == datetime.date(2026, 3, 10)  # overdue counts from here, not from the old term
+
+    services.loan_extend(
+        loan=loan,
+        extension=LoanExtension(kind=LoanExtension.Kind.EXTENSION, approved_on=datetime.date(2026, 3, 1),
+                                new_due_date=datetime.date(2026, 12, 10), reason="受灾展期"),
+        actor=cast.alice,
+    )  # fmt: skip
+    data = form_data(LoanForm(instance=Loan.objects.get(pk=loan.pk), user=cast.alice))
+    client.post(url, {**data, "id_number": "", "term_months": "36"})
+    loan.refresh_from_db()
+    assert loan.due_date == datetime.date(2026, 12, 10)  # the extension's date stands

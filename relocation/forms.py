@@ -1,9 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PlaceInScopeMixin
-from accounts.widgets import BootstrapFormMixin
+from accounts.widgets import BootstrapFormMixin, mask_field
 from settlements.models import Village
 
 from . import idnumbers
@@ -39,6 +40,14 @@ class HouseholdForm(PlaceInScopeMixin, BootstrapFormMixin, forms.ModelForm):
         self.user = user
         self.limit_places(user)
         self.fields["village"].queryset = Village.objects.filter(township__in=self.fields["township"].queryset)
+        if self.instance.pk and self.instance.phone:
+            # Shown masked, with the logged "显示" for roles allowed full numbers (issue 20, item 10).
+            reveal = (
+                reverse("relocation:household_reveal", kwargs={"household_pk": self.instance.pk, "field": "phone"})
+                if user.can_see_personal_data()
+                else ""
+            )
+            mask_field(self, "phone", mask=idnumbers.mask_phone, stored=self.instance.phone, reveal_url=reveal)
 
     def clean_phone(self):
         try:
@@ -72,6 +81,16 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
         self.instance.household = household
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        if self.instance.pk:
+            # Shown masked, with the logged "显示" for roles allowed full numbers (issue 20, item 10).
+            full = user is not None and user.can_see_personal_data()
+            for name, mask in (("id_number", idnumbers.mask_id_number), ("phone", idnumbers.mask_phone)):
+                stored = getattr(self.instance, name)
+                if not stored:
+                    continue
+                kwargs = {"household_pk": household.pk, "member_pk": self.instance.pk, "field": name}
+                reveal = reverse("relocation:member_reveal", kwargs=kwargs) if full else ""
+                mask_field(self, name, mask=mask, stored=stored, reveal_url=reveal)
 
     def clean_id_number(self):
         try:

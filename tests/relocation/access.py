@@ -3,6 +3,7 @@ from tests.place_writes import PlaceWrite, form_data
 FOREIGN_KWARGS = {
     "household_pk": lambda cast: cast.alice_household.pk,
     "member_pk": lambda cast: cast.alice_member.pk,
+    "field": lambda cast: "phone",  # the masked input's "显示" (relocation:member_reveal, household_reveal)
 }
 LIST_URLS = {"relocation:household_list", "relocation:household_create"}
 

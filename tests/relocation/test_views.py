@@ -181,3 +181,125 @@ def test_zero_employment_is_shown_on_the_household(cast, client_of):
     MemberFactory(household=household, employment="not_employed", willing_to_work=True)
     url = reverse("relocation:household_detail", kwargs={"household_pk": household.pk})
     assert "零就业" in client_of(cast.alice).get(url).content.decode()
+
+
+# Edit forms show ID numbers and phones masked, with the logged "显示" (issue 20, item 10).
+
+
+def _member_edit_url(cast):
+    return reverse(
+        "relocation:member_edit", kwargs={"household_pk": cast.alice_household.pk, "member_pk": cast.alice_member.pk}
+    )
+
+
+def _with_phones(cast):
+    Member.objects.filter(pk=cast.alice_member.pk).update(phone="13812345678")
+    Household.objects.filter(pk=cast.alice_household.pk).update(phone="13987654321")
+    cast.alice_member.refresh_from_db()
+    cast.alice_household.refresh_from_db()
+
+
+def _member_post(cast, **overrides):
+    from relocation.forms import MemberForm
+    from tests.place_writes import form_data
+
+    form = MemberForm(instance=cast.alice_member, household=cast.alice_household, user=cast.alice)
+    data = form_data(form)
+    # What the browser sends back: the masked text the inputs show.
+    data["id_number"] = cast.alice_member.masked_id_number
+    data["phone"] = cast.alice_member.masked_phone
+    data.update(overrides)
+    return data
+
+
+def test_the_member_edit_form_shows_no_full_id_number_or_phone(cast, client_of):
+    _with_phones(cast)
+    body = client_of(cast.alice).get(_member_edit_url(cast)).content.decode()
+    assert cast.alice_member.id_number not in body and "13812345678" not in body
+    assert f'value="{cast.alice_member.masked_id_number}"' in body and 'value="138****5678"' in body
+    assert "显示" in body
+
+
+def test_the_household_edit_form_shows_no_full_phone(cast, client_of):
+    _with_phones(cast)
+    url = reverse("relocation:household_edit", kwargs={"household_pk": cast.alice_household.pk})
+    body = client_of(cast.alice).get(url).content.decode()
+    assert "13987654321" not in body and 'value="139****4321"' in body
+
+
+def test_saving_an_unchanged_member_form_keeps_the_numbers(cast, client_of):
+    _with_phones(cast)
+    number = cast.alice_member.id_number
+    response = client_of(cast.alice).post(_member_edit_url(cast), _member_post(cast, employer="洋口鞋厂"))
+    assert response.status_code == 302, response.context["form"].errors
+    cast.alice_member.refresh_from_db()
+    assert (cast.alice_member.id_number, cast.alice_member.phone) == (number, "13812345678")
+    assert cast.alice_member.employer == "洋口鞋厂"
+
+
+def test_typing_a_new_full_number_replaces_it_and_a_bad_one_is_refused(cast, client_of):
+    _with_phones(cast)
+    client = client_of(cast.alice)
+    old = cast.alice_member.id_number
+    response = client.post(_member_edit_url(cast), _member_post(cast, id_number="3.62301E+17"))
+    assert response.status_code == 200 and "科学计数法" in response.content.decode()
+    cast.alice_member.refresh_from_db()
+    assert cast.alice_member.id_number == old
+    new = make_id_number("19900101", sex="M")
+    response = client.post(_member_edit_url(cast), _member_post(cast, id_number=new, phone="13700001111"))
+    assert response.status_code == 302
+    cast.alice_member.refresh_from_db()
+    assert (cast.alice_member.id_number, cast.alice_member.phone) == (new, "13700001111")
+
+
+def test_saving_an_unchanged_household_form_keeps_the_phone(cast, client_of):
+    from relocation.forms import HouseholdForm
+    from tests.place_writes import form_data
+
+    _with_phones(cast)
+    data = form_data(HouseholdForm(instance=cast.alice_household, user=cast.alice), phone="139****4321")
+    url = reverse("relocation:household_edit", kwargs={"household_pk": cast.alice_household.pk})
+    response = client_of(cast.alice).post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    cast.alice_household.refresh_from_db()
+    assert cast.alice_household.phone == "13987654321"
+
+
+def test_revealing_a_number_on_the_edit_form_is_logged(cast, client_of):
+    _with_phones(cast)
+    url = reverse(
+        "relocation:member_reveal",
+        kwargs={"household_pk": cast.alice_household.pk, "member_pk": cast.alice_member.pk, "field": "id_number"},
+    )
+    response = client_of(cast.alice).get(url)
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith("<input") and cast.alice_member.id_number in body
+    log = AccessLog.objects.filter(action=AccessLog.Action.UNMASK).latest("pk")
+    assert (log.user, log.object_id) == (cast.alice, str(cast.alice_member.pk))
+    assert "id_number" in log.detail
+
+
+def test_a_head_gets_no_reveal(cast, client_of):
+    _with_phones(cast)
+    url = reverse(
+        "relocation:member_reveal",
+        kwargs={"household_pk": cast.alice_household.pk, "member_pk": cast.alice_member.pk, "field": "id_number"},
+    )
+    response = client_of(cast.frank).get(url)
+    assert response.status_code == 403 and cast.alice_member.id_number not in response.content.decode()
+    assert not AccessLog.objects.exists()
+
+
+def test_a_role_not_allowed_full_numbers_sees_the_edit_form_masked_without_show(cast, client_of):
+    from django.contrib.auth.models import Permission
+
+    _with_phones(cast)
+    alice = cast.alice
+    perm = Permission.objects.get(codename="view_personal_data", content_type__app_label="relocation")
+    alice.user_permissions.remove(perm)
+    for group in alice.groups.all():
+        group.permissions.remove(perm)
+    assert not type(alice).objects.get(pk=alice.pk).can_see_personal_data()
+    body = client_of(alice).get(_member_edit_url(cast)).content.decode()
+    assert cast.alice_member.id_number not in body and "member_reveal" not in body
+    assert "/reveal/" not in body

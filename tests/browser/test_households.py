@@ -22,6 +22,13 @@ def test_township_staff_find_open_and_edit_a_member_and_see_the_history(page, li
     page.wait_for_selector(f"#identity-{cast.alice_member.pk} >> text={cast.alice_member.id_number}")
 
     page.click(f"a[href$='/members/{cast.alice_member.pk}/edit/']")
+    page.wait_for_selector("#id_id_number")
+    assert cast.alice_member.id_number not in page.content()  # the edit form shows it masked too
+    assert page.input_value("#id_id_number") == cast.alice_member.masked_id_number
+    page.click("#id_id_number + button:has-text('显示')")
+    page.wait_for_function(
+        "value => document.querySelector('#id_id_number').value === value", arg=cast.alice_member.id_number
+    )
     page.select_option("#id_employment", "welfare_post")
     page.fill("#id_employer", "城东社区保洁公益岗")
     page.click("button[type=submit]:has-text('保存')")

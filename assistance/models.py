@@ -416,6 +416,13 @@ class ProgressReport(models.Model):
         return f"{self.assignment} {self.period:%Y-%m}"
 
 
+def income_proof_path(instance, filename):
+    """A random stored name: a housing extension's income-proof scan is served only through a scoped view."""
+    from portal.files import random_name
+
+    return random_name("assistance/housing", filename)
+
+
 def attachment_path(instance, filename):
     """A random stored name (the original is kept in ``name`` for the download)."""
     from portal.files import random_name
@@ -487,7 +494,7 @@ class HousingExtension(models.Model):
         blank=True,
         help_text=_("What proves the income: wage slips, bank statements, business income..."),
     )
-    income_proof_file = models.FileField(_("income proof (scan)"), upload_to="assistance/housing/", blank=True)
+    income_proof_file = models.FileField(_("income proof (scan)"), upload_to=income_proof_path, blank=True)
     savings_commitment = models.BooleanField(_("commits to pay from its own savings"), default=False)
     funding_source = models.CharField(_("funding source"), max_length=10, choices=Funding.choices)
     planned_area = models.DecimalField(

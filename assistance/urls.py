@@ -31,6 +31,7 @@ urlpatterns = [
     path("housing/", views.extension_list, name="extension_list"),
     path("housing/new/<int:household_pk>/", views.extension_create, name="extension_create"),
     path("housing/<int:extension_pk>/", views.extension_detail, name="extension_detail"),
+    path("housing/<int:extension_pk>/income-proof/", views.extension_income_proof, name="extension_income_proof"),
     path("housing/<int:extension_pk>/village-review/", views.extension_village_review, name="extension_village_review"),
     path(
         "housing/<int:extension_pk>/township-decision/",

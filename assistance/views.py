@@ -992,6 +992,20 @@ def extension_create(request, household_pk):
 @login_required
 @permission_required("assistance.view_housingextension", raise_exception=True)
 @require_GET
+def extension_income_proof(request, extension_pk):
+    """The income-proof scan of a housing extension, only to those who may see the household (issue 20, item 11)."""
+    application = get_for_user_or_404(
+        HousingExtension.objects.select_related("household"), request.user, pk=extension_pk
+    )
+    stored = application.income_proof_file.name or ""
+    ext = stored.rsplit(".", 1)[-1] if "." in stored.rsplit("/", 1)[-1] else "bin"
+    shown = f"收入证明-{application.household.code}.{ext}"
+    return private_file_response(application.income_proof_file, as_attachment=True, filename=shown)
+
+
+@login_required
+@permission_required("assistance.view_housingextension", raise_exception=True)
+@require_GET
 def extension_detail(request, extension_pk):
     application = get_for_user_or_404(
         HousingExtension.objects.select_related("household__township", "applied_by", "village_reviewed_by",

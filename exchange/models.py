@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import scope_of
 
 
+def import_path(instance, filename):
+    """A random stored name in a dated folder (the uploaded name is kept in ``file_name`` for display)."""
+    from django.utils import timezone
+
+    from portal.files import random_name
+
+    return random_name(f"exchange/{timezone.now():%Y/%m}", filename)
+
+
 class ImportRecordQuerySet(models.QuerySet):
     def for_user(self, user):
         """Imports the user made; every import for a user whose scope is the whole district."""
@@ -47,7 +56,7 @@ class ImportRecord(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("file"), upload_to="exchange/%Y/%m/", max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=import_path, max_length=200, blank=True)
     file_name = models.CharField(_("file name"), max_length=200)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)

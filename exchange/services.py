@@ -178,8 +178,8 @@ def import_upload(*, user, uploaded_file, kind: str) -> ImportRecord:
     # The stored name carries the format's suffix, found from the content: python-calamine goes by it.
     suffix = reader.suffix_for(uploaded_file, name)
     uploaded_file.seek(0)
-    stored_name = f"{timezone.now():%Y%m%d%H%M%S}-{record.file_sha256[:12]}{suffix}"
-    record.file.save(stored_name, File(uploaded_file), save=False)
+    # models.import_path gives it a random name (keeping the suffix); the uploaded name is only in file_name.
+    record.file.save(f"upload{suffix}", File(uploaded_file), save=False)
     record.save()
     return record
 

@@ -64,3 +64,48 @@ def test_a_report_attachment_has_a_random_name(cast):
     attachment = ReportAttachment(report=report, name="洋口镇进度.pdf")
     attachment.file.save("洋口镇进度.pdf", ContentFile(b"%PDF-1.4"), save=True)
     assert "洋口镇" not in attachment.file.name and attachment.file.name.endswith(".pdf")
+
+
+@pytest.fixture
+def income_proof(cast):
+    from decimal import Decimal
+
+    from assistance.models import HousingExtension
+
+    application = HousingExtension.objects.create(
+        household=cast.alice_household, funding_source="savings", planned_area=Decimal(30), savings_commitment=True
+    )
+    application.income_proof_file.save("周一工资单.pdf", ContentFile(b"%PDF-1.4 wage slips"), save=True)
+    return application
+
+
+def test_a_housing_income_proof_scan_has_a_random_name(income_proof):
+    stored = income_proof.income_proof_file.name
+    assert "周一" not in stored and "工资单" not in stored and stored.endswith(".pdf")
+    assert len(stored.rsplit("/", 1)[-1]) > 20
+
+
+def test_the_income_proof_scan_is_served_to_its_township_only(cast, client_of, income_proof):
+    url = reverse("assistance:extension_income_proof", kwargs={"extension_pk": income_proof.pk})
+    detail = reverse("assistance:extension_detail", kwargs={"extension_pk": income_proof.pk})
+    assert url in client_of(cast.alice).get(detail).content.decode()  # linked where the scan is shown
+    response = client_of(cast.alice).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 wage slips"
+    assert "attachment" in response["Content-Disposition"]
+    assert client_of(cast.bob).get(url).status_code == 404
+
+
+def test_an_uploaded_workbook_gets_a_random_stored_name_and_keeps_its_own_for_display(cast, client_of, tmp_path):
+    from exchange import services
+    from tests.exchange.workbooks import HOUSEHOLD_HEADER, build, household_row, upload
+
+    path = build(tmp_path / "洋口镇花名册.xlsx", {"户": [HOUSEHOLD_HEADER, household_row("GF-RND-1")]})
+    record = services.import_upload(kind="households", uploaded_file=upload(path), user=cast.alice)
+    assert record.file_name == "洋口镇花名册.xlsx"
+    stored = record.file.name
+    assert "洋口镇" not in stored and "花名册" not in stored and stored.endswith(".xlsx")
+    assert record.file_sha256[:12] not in stored  # not guessable from the content either
+    assert len(stored.rsplit("/", 1)[-1]) > 20
+    assert record.file.storage.exists(stored)
+    detail = client_of(cast.alice).get(reverse("exchange:import_detail", kwargs={"record_pk": record.pk}))
+    assert "洋口镇花名册.xlsx" in detail.content.decode()  # shown under the name it was uploaded with

@@ -303,3 +303,22 @@ def test_a_role_not_allowed_full_numbers_sees_the_edit_form_masked_without_show(
     body = client_of(alice).get(_member_edit_url(cast)).content.decode()
     assert cast.alice_member.id_number not in body and "member_reveal" not in body
     assert "/reveal/" not in body
+
+
+def test_revealing_the_household_phone_on_its_edit_form_is_logged(cast, client_of):
+    _with_phones(cast)
+    url = reverse("relocation:household_reveal", kwargs={"household_pk": cast.alice_household.pk, "field": "phone"})
+    response = client_of(cast.alice).get(url)
+    assert response.status_code == 200 and 'value="13987654321"' in response.content.decode()
+    log = AccessLog.objects.filter(action=AccessLog.Action.UNMASK).latest("pk")
+    assert (log.user, log.object_id) == (cast.alice, str(cast.alice_household.pk))
+    other = reverse("relocation:household_reveal", kwargs={"household_pk": cast.alice_household.pk, "field": "code"})
+    assert client_of(cast.alice).get(other).status_code == 404
+
+
+def test_a_masked_text_that_is_not_the_stored_number_is_refused(cast, client_of):
+    _with_phones(cast)
+    response = client_of(cast.alice).post(_member_edit_url(cast), _member_post(cast, phone="138****0000"))
+    assert response.status_code == 200 and "不是电话号码" in response.content.decode()
+    cast.alice_member.refresh_from_db()
+    assert cast.alice_member.phone == "13812345678"

@@ -309,7 +309,7 @@ def _read_sheet(
     report = SheetReport(name=info.name, hidden=len(info.hidden_rows))
     analysis.sheets.append(report)
     with _reading(info):
-        opened = reader.sheet_rows(path, info.name)
+        opened = reader.sheet_rows(path, info.name, info)
         first_number, rows = opened.__enter__()
     try:
         return _read_rows(first_number, rows, info, report, specs, analysis, progress, mappings, sink)

@@ -8,6 +8,7 @@ read only the zip directory and stream the sheet XML once, without building it i
 """
 
 import contextlib
+import datetime
 import re
 import zipfile
 import zlib
@@ -86,6 +87,8 @@ class SheetInfo:
     hidden_rows: set[int] = field(default_factory=set)
     # (row, column from 0) of formula cells saved without a computed value: they read as blank.
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    unpacked: int = 0  # bytes of the sheet's XML once unpacked (what the streaming decision weighs)
+    shared_strings: int = 0  # bytes of the workbook's shared strings once unpacked
 
 
 def inspect(path: str | Path) -> list[SheetInfo]:
@@ -214,6 +217,9 @@ def _scan_rows(archive: zipfile.ZipFile, sheet: SheetInfo) -> None:
     """
     if sheet.path not in archive.NameToInfo:
         return
+    sheet.unpacked = archive.NameToInfo[sheet.path].file_size
+    strings = archive.NameToInfo.get("xl/sharedStrings.xml")
+    sheet.shared_strings = strings.file_size if strings else 0
     tail = b""
     rows_seen = 0
     with archive.open(sheet.path) as stream:
@@ -368,34 +374,105 @@ def iter_rows(path: str | Path, sheet_name: str) -> Iterator[tuple[int, list]]:
     workbook = CalamineWorkbook.from_path(str(path))
     try:
         sheet = workbook.get_sheet_by_name(sheet_name)
-        first_row, first_col = sheet.start or (0, 0)
+        _first_row, first_col = sheet.start or (0, 0)
         pad = [""] * first_col
+        # iter_rows() starts at Excel row 1 (blank rows before the first cell included), but at the
+        # first column holding a cell: pad the columns, not the rows.
         for offset, row in enumerate(sheet.iter_rows()):
-            yield first_row + offset + 1, (pad + row) if first_col else row
+            yield offset + 1, (pad + row) if first_col else row
     finally:
         workbook.close()
 
 
+# python-calamine holds a sheet's cells in its own memory while they are taken (it has no lazy
+# reader): measured at about 1.5 bytes per byte of the sheet's unpacked XML for a roster of
+# households and members (docs/excel.md); counted here as 2 bytes per byte of the sheet and of the
+# shared strings, within 80 % of the budget (the rest is for the Python rows of one chunk). A sheet
+# beyond that is streamed with openpyxl instead: much slower, but its memory does not grow with it.
+CALAMINE_BYTES_PER_XML_BYTE = 2
+CALAMINE_SHARE_OF_BUDGET = 0.8
+
+
+def calamine_needs(info: "SheetInfo") -> int:
+    """About how many bytes python-calamine needs to hold the sheet ``info`` describes."""
+    return (info.unpacked + info.shared_strings) * CALAMINE_BYTES_PER_XML_BYTE
+
+
+def streams(info: "SheetInfo | None") -> bool:
+    """Whether the sheet is too large for calamine within the child's memory budget: read it with
+    openpyxl's streaming parser instead. Only an .xlsx sheet (an .xls or .ods has no ``unpacked``)."""
+    if info is None or not info.unpacked or not info.path.endswith(".xml"):
+        return False
+    from . import sandbox
+
+    return calamine_needs(info) > sandbox.budget_bytes() * CALAMINE_SHARE_OF_BUDGET
+
+
 @contextlib.contextmanager
-def sheet_rows(path: str | Path, sheet_name: str):
+def sheet_rows(path: str | Path, sheet_name: str, info: "SheetInfo | None" = None):
     """(Excel number of the first row, an iterator over every row's cells from column A), blank
     rows included, as a context manager.
 
     python-calamine parses the sheet into its own compact cells at once, but makes the Python
     lists row by row as they are taken (take them in chunks with ``itertools.islice``, at C speed):
-    the reader never holds a whole sheet of Python lists, which were most of its memory.
+    the reader never holds a whole sheet of Python lists, which were most of its memory. A sheet
+    whose cells calamine could not hold within the memory budget (``info``, from :func:`inspect`,
+    says how large it is) is streamed with openpyxl: the same values, in constant memory.
     """
+    from . import sandbox
+
+    if streams(info):
+        sandbox.note_path(sheet_name, "stream")
+        with _streamed_rows(path, sheet_name, info) as opened:
+            yield opened
+        return
+    sandbox.note_path(sheet_name, "calamine")
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
     try:
         sheet = workbook.get_sheet_by_name(sheet_name)
-        first_row, first_col = sheet.start or (0, 0)
-        rows = iter(sheet.iter_rows())
+        _first_row, first_col = sheet.start or (0, 0)
+        rows = iter(sheet.iter_rows())  # from Excel row 1 (leading blank rows included), see iter_rows()
         if first_col:
             pad = [""] * first_col
             rows = (pad + row for row in rows)
-        yield first_row + 1, rows
+        yield 1, rows
+    finally:
+        workbook.close()
+
+
+def _as_calamine(value):
+    """A cell value from openpyxl as python-calamine gives it: blanks "", numbers float, a date
+    without a time of day a date."""
+    if value is None:
+        return ""
+    kind = type(value)
+    if kind is int:
+        return float(value)
+    if kind is datetime.datetime and not (value.hour or value.minute or value.second or value.microsecond):
+        return value.date()
+    return value
+
+
+@contextlib.contextmanager
+def _streamed_rows(path: str | Path, sheet_name: str, info: "SheetInfo"):
+    """sheet_rows() for a large .xlsx sheet, by openpyxl in read-only mode: it parses the sheet XML
+    as it is taken (an iterparse), so only the shared strings and one chunk of rows are held.
+
+    The sheet's declared dimension is ignored (a forged one would pad every row): rows are as wide
+    as the right-most cell inspect() found. Leading blank rows are kept, as calamine keeps them.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(str(path), read_only=True, data_only=True, keep_links=False)
+    try:
+        sheet = workbook[sheet_name]
+        sheet.reset_dimensions()
+        width = max(info.last_column, 1)
+        convert = _as_calamine
+        rows = ([convert(v) for v in row] for row in sheet.iter_rows(min_row=1, max_col=width, values_only=True))
+        yield 1, rows
     finally:
         workbook.close()
 

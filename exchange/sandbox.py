@@ -22,7 +22,7 @@ import resource
 import signal
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -35,6 +35,8 @@ class Run:
     baseline_kb: int = 0  # the parent's resident memory when it forked
     peak_kb: int = 0  # the child's peak resident memory (it starts with the parent's pages)
     outcome: str = ""
+    # How the child read each sheet: {sheet name: "calamine" or "stream"} (exchange.reader.sheet_rows)
+    paths: dict = field(default_factory=dict)
 
     @property
     def extra_mb(self) -> float:
@@ -77,6 +79,13 @@ def near_limit(margin: int = 32 * 1024 * 1024) -> bool:
     return limit != resource.RLIM_INFINITY and _status_kb("VmPeak") * 1024 >= limit - margin
 
 
+def note_path(sheet: str, path: str) -> None:
+    """In a capped child: remember how a sheet was read; the parent finds it in ``last().paths``."""
+    paths = getattr(_local, "paths", None)
+    if paths is not None:
+        paths[sheet] = path
+
+
 def emit(obj) -> None:
     """Hand ``obj`` (a chunk of rows) to the parent now: ``on_chunk(obj)`` of :func:`capped`."""
     _local.sink(obj)
@@ -110,6 +119,7 @@ def capped(func, *args, on_chunk=None, **kwargs):
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
                 _local.in_child = True
+                _local.paths = {}
                 try:
                     with open(chunks, "wb") as sink:
                         _local.sink = lambda obj: pickle.dump(obj, sink, protocol=pickle.HIGHEST_PROTOCOL)
@@ -120,13 +130,14 @@ def capped(func, *args, on_chunk=None, **kwargs):
                     result = ("bad", str(exc))
                 except Exception as exc:  # reported to the parent, which re-raises
                     result = ("error", exc)
+                result = (*result, _local.paths)
                 with open(out, "wb") as handle:
                     try:
                         pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
                     except Exception:  # an exception that does not pickle
                         handle.seek(0)
                         handle.truncate()
-                        pickle.dump(("error", RuntimeError(repr(result[1]))), handle)
+                        pickle.dump(("error", RuntimeError(repr(result[1])), {}), handle)
             except MemoryError:
                 code = 3
             except BaseException:  # nothing may escape a forked child
@@ -151,7 +162,7 @@ def capped(func, *args, on_chunk=None, **kwargs):
         run.outcome = "died"
         log.warning("workbook reader died (status %s, peak %.0f MB more than its parent)", status, run.extra_mb)
         raise too_big()
-    kind, value = outcome
+    kind, value, run.paths = outcome
     run.outcome = kind
     if kind == "ok":
         return value

@@ -1312,7 +1312,17 @@ def read(path, *, kind: str, progress: Progress | None = None, mappings=None) ->
             whole += part
 
     with _no_cyclic_gc():
-        state = sandbox.capped(_read_for_parent, str(path), kind, mappings, on_chunk=received)
+        try:
+            state = sandbox.capped(_read_for_parent, str(path), kind, mappings, on_chunk=received)
+        except reader.BadFile:
+            run = sandbox.last()
+            if run is None or run.outcome not in ("memory", "died") or not sandbox.enabled():
+                raise
+            # python-calamine needed more than reader.streams() estimated: once more, every .xlsx
+            # sheet streamed (constant memory); a file that still does not fit is refused.
+            chunks.clear()
+            with reader.streaming():
+                state = sandbox.capped(_read_for_parent, str(path), kind, mappings, on_chunk=received)
         parsed = _from_child(state, chunks)
     if progress:
         progress("read", 1, 1)

@@ -9,6 +9,7 @@ read only the zip directory and stream the sheet XML once, without building it i
 
 import contextlib
 import datetime
+import logging
 import re
 import zipfile
 import zlib
@@ -34,6 +35,7 @@ CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 CHUNK = 1 << 20
 # Damage a zip library reports while unpacking: bad CRC, truncated or forged sizes, bad deflate data.
+log = logging.getLogger(__name__)
 DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
 
 
@@ -386,16 +388,18 @@ def iter_rows(path: str | Path, sheet_name: str) -> Iterator[tuple[int, list]]:
 
 # python-calamine holds a sheet's cells in its own memory while they are taken (it has no lazy
 # reader): measured at about 1.5 bytes per byte of the sheet's unpacked XML for a roster of
-# households and members (docs/excel.md); counted here as 2 bytes per byte of the sheet and of the
-# shared strings, within 80 % of the budget (the rest is for the Python rows of one chunk). A sheet
-# beyond that is streamed with openpyxl instead: much slower, but its memory does not grow with it.
-CALAMINE_BYTES_PER_XML_BYTE = 2
+# households and members (docs/excel.md), counted here per byte of the sheet and of the shared
+# strings, within 80 % of the budget (the rest is for the Python rows of one chunk). A sheet beyond
+# that is streamed with openpyxl instead: much slower, but its memory does not grow with the sheet.
+# Should calamine still run out of memory, the importer reads the workbook again streamed.
+CALAMINE_BYTES_PER_XML_BYTE = 1.5
 CALAMINE_SHARE_OF_BUDGET = 0.8
+_stream_all = False
 
 
 def calamine_needs(info: "SheetInfo") -> int:
     """About how many bytes python-calamine needs to hold the sheet ``info`` describes."""
-    return (info.unpacked + info.shared_strings) * CALAMINE_BYTES_PER_XML_BYTE
+    return int((info.unpacked + info.shared_strings) * CALAMINE_BYTES_PER_XML_BYTE)
 
 
 def streams(info: "SheetInfo | None") -> bool:
@@ -405,7 +409,18 @@ def streams(info: "SheetInfo | None") -> bool:
         return False
     from . import sandbox
 
-    return calamine_needs(info) > sandbox.budget_bytes() * CALAMINE_SHARE_OF_BUDGET
+    return _stream_all or calamine_needs(info) > sandbox.budget_bytes() * CALAMINE_SHARE_OF_BUDGET
+
+
+@contextlib.contextmanager
+def streaming():
+    """Every .xlsx sheet read within (in this process or a child forked within) is streamed."""
+    global _stream_all
+    _stream_all = True
+    try:
+        yield
+    finally:
+        _stream_all = False
 
 
 @contextlib.contextmanager
@@ -423,6 +438,12 @@ def sheet_rows(path: str | Path, sheet_name: str, info: "SheetInfo | None" = Non
 
     if streams(info):
         sandbox.note_path(sheet_name, "stream")
+        log.info(
+            "sheet %r streamed: calamine would need about %s MB of the %s MB budget",
+            sheet_name,
+            calamine_needs(info) // 1048576,
+            sandbox.budget_bytes() // 1048576,
+        )
         with _streamed_rows(path, sheet_name, info) as opened:
             yield opened
         return

@@ -11,6 +11,7 @@ import pytest
 
 from exchange import importer, reader, sandbox, services
 from tests.exchange.workbooks import HOUSEHOLD_HEADER, MEMBER_HEADER, build, household_row, member_row, upload
+from tests.factories import make_id_number
 
 
 def with_cached_value(path, cell: str, value: str):
@@ -77,18 +78,27 @@ def roster(households: int):
     house_rows = [HOUSEHOLD_HEADER] + [household_row(f"GF-B-{i:04d}") for i in range(households)]
     member_rows = [MEMBER_HEADER]
     for i in range(households):
-        member_rows.append(member_row(f"GF-B-{i:04d}", name=f"户主{i}"))
-        member_rows.append(member_row(f"GF-B-{i:04d}", name=f"配偶{i}", relation="配偶"))
+        # (make_id_number: fresh_id_number's supply is shared with every other test of the session)
+        member_rows.append(member_row(f"GF-B-{i:04d}", make_id_number(), name=f"户主{i}"))
+        member_rows.append(member_row(f"GF-B-{i:04d}", make_id_number(), name=f"配偶{i}", relation="配偶"))
     return {"花名册": house_rows, "成员": member_rows}
 
 
+@pytest.fixture(scope="module")
+def big_roster(tmp_path_factory):
+    """One workbook for the tests below (the fresh ID numbers of the test workbooks would run out)."""
+    return build(tmp_path_factory.mktemp("big") / "roster.xlsx", roster(HOUSEHOLDS))
+
+
 @pytest.mark.django_db
-def test_a_sheet_calamine_cannot_hold_in_the_budget_is_streamed_and_previews(cast, tmp_path, settings, monkeypatch):
+def test_a_sheet_calamine_cannot_hold_in_the_budget_is_streamed_and_previews(
+    cast, tmp_path, settings, monkeypatch, big_roster
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EXCHANGE_READ_IN_CHILD = True
     settings.EXCHANGE_READ_MEMORY_MB = BUDGET_MB
     monkeypatch.setattr(importer, "CHUNK_ROWS", 256)
-    path = build(tmp_path / "roster.xlsx", roster(HOUSEHOLDS))
+    path = big_roster
     members = next(s for s in reader.inspect(path) if s.name == "成员")
     assert reader.streams(members)
 
@@ -109,3 +119,22 @@ def test_a_sheet_calamine_cannot_hold_in_the_budget_is_streamed_and_previews(cas
     run = sandbox.last()
     assert run.paths["成员"] == "stream"  # (at this budget the households sheet streams too)
     assert run.outcome == "ok" and run.extra_mb <= BUDGET_MB
+
+
+@pytest.mark.django_db
+def test_a_sheet_that_calamine_cannot_hold_after_all_is_read_again_streamed(
+    cast, tmp_path, settings, monkeypatch, big_roster
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EXCHANGE_READ_IN_CHILD = True
+    settings.EXCHANGE_READ_MEMORY_MB = BUDGET_MB
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 256)
+    monkeypatch.setattr(reader, "CALAMINE_BYTES_PER_XML_BYTE", 0)  # an estimate far too low
+    path = big_roster
+    assert not any(reader.streams(s) for s in reader.inspect(path))
+
+    record = services.import_upload(user=cast.alice, uploaded_file=upload(path), kind="households")
+    record = services.import_preview(record=record)
+    assert record.message == ""
+    assert (record.status, record.rows_total, record.rows_invalid) == ("previewed", 3 * HOUSEHOLDS, 0)
+    assert sandbox.last().paths == {"花名册": "stream", "成员": "stream"}

@@ -198,6 +198,12 @@ def _seeded_rows_at_start(request):
     """A reused test database ends the previous run emptied by its last transactional test's flush:
     put the migration-seeded rows back once before the first test, so that a second `make test`
     sees what a fresh database has."""
+    uses_db = ("db", "transactional_db", "live_server", "django_db_setup")
+    if not any(
+        item.get_closest_marker("django_db") or set(uses_db) & set(getattr(item, "fixturenames", ()))
+        for item in request.session.items
+    ):
+        return  # no test of this run touches the database
     request.getfixturevalue("django_db_setup")
     django_db_blocker = request.getfixturevalue("django_db_blocker")
     from django.contrib.auth.models import Group

@@ -147,6 +147,13 @@ def capped(func, *args, on_chunk=None, **kwargs):
         _pid, status, usage = os.wait4(pid, 0)
         run.peak_kb = usage.ru_maxrss
         outcome = None
+        if run.extra_mb * 1048576 > budget_bytes():
+            # The address-space limit counts what the parent had mapped, free space in its heap
+            # included, so a child may grow into that space past the budget without failing: its
+            # resident peak decides, and nothing it read is taken.
+            run.outcome = "memory"
+            log.warning("workbook reader took %.0f MB, more than its %s MB", run.extra_mb, budget_bytes() // 1048576)
+            raise too_big()
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
             try:
                 with open(out, "rb") as handle:

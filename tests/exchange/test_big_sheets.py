@@ -70,7 +70,7 @@ def test_the_streaming_reader_gives_the_cells_calamine_gives(tmp_path):
     assert (3, 8) in info.formula_cells and (3, 7) not in info.formula_cells
 
 
-BUDGET_MB = 8
+BUDGET_MB = 12
 HOUSEHOLDS = 8000
 
 
